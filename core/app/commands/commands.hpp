@@ -1,0 +1,19 @@
+// The scratchd subcommands. Each returns the process exit code.
+#pragma once
+
+#include "app/cli_args.hpp"
+#include "app/config.hpp"
+
+namespace scratch::app {
+
+int run_cli(int argc, const char* const* argv);
+
+int serve_command(Config config);
+int migrate_command(const Config& config);
+int admin_command(const Config& config, const CliArgs& args);
+
+// Runs the embedded migrations, retrying while the database refuses connections for up to
+// config.db_startup_wait_seconds. Throws when it cannot.
+void migrate_with_wait(const Config& config);
+
+}  // namespace scratch::app

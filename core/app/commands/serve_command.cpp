@@ -1,0 +1,158 @@
+// `scratchd serve`: migrate, wire services and routes for the process role, serve until SIGTERM/SIGINT,
+// then drain in-flight requests and stop background loops.
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <pqxx/pqxx>
+
+#include "admin/admin_routes.hpp"
+#include "app/background_service.hpp"
+#include "app/commands/commands.hpp"
+#include "app/secrets.hpp"
+#include "auth/auth_routes.hpp"
+#include "db/db_errors.hpp"
+#include "db/transaction.hpp"
+#include "http/dispatcher.hpp"
+#include "http/ops_routes.hpp"
+#include "http/pistache_server.hpp"
+
+namespace scratch::app {
+namespace {
+
+std::string pool_metrics(const db::ConnectionPool& pool) {
+  const auto s = pool.stats();
+  return fmt::format(
+      "# HELP scratch_db_pool_connections Database connections by state.\n"
+      "# TYPE scratch_db_pool_connections gauge\n"
+      "scratch_db_pool_connections{{state=\"in_use\"}} {}\n"
+      "scratch_db_pool_connections{{state=\"idle\"}} {}\n"
+      "# HELP scratch_db_pool_max_connections Pool size limit.\n"
+      "# TYPE scratch_db_pool_max_connections gauge\n"
+      "scratch_db_pool_max_connections {}\n"
+      "# HELP scratch_db_pool_waiting Callers waiting for a connection.\n"
+      "# TYPE scratch_db_pool_waiting gauge\n"
+      "scratch_db_pool_waiting {}\n"
+      "# HELP scratch_db_pool_acquired_total Connections handed out.\n"
+      "# TYPE scratch_db_pool_acquired_total counter\n"
+      "scratch_db_pool_acquired_total {}\n"
+      "# HELP scratch_db_pool_timeouts_total Acquires that gave up waiting.\n"
+      "# TYPE scratch_db_pool_timeouts_total counter\n"
+      "scratch_db_pool_timeouts_total {}\n"
+      "# HELP scratch_db_pool_connect_failures_total Failed attempts to open a connection.\n"
+      "# TYPE scratch_db_pool_connect_failures_total counter\n"
+      "scratch_db_pool_connect_failures_total {}\n",
+      s.in_use, s.open - s.in_use, s.max_size, s.waiting, s.acquired_total, s.timeouts_total,
+      s.connect_failures_total);
+}
+
+nlohmann::json database_status(db::ConnectionPool& pool) {
+  const auto started = std::chrono::steady_clock::now();
+  nlohmann::json out;
+  try {
+    db::with_read(pool, [&](pqxx::read_transaction& tx) {
+      const auto r =
+          tx.exec1("SELECT current_setting('server_version'), (SELECT max(version) FROM schema_migrations)");
+      out["server_version"] = r[0].as<std::string>();
+      out["schema_version"] = r[1].is_null() ? 0 : r[1].as<int>();
+      return 0;
+    });
+    out["status"] = "up";
+    out["latency_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  } catch (const std::exception& e) {
+    out["status"] = "down";
+    out["error"] = e.what();
+  }
+  const auto s = pool.stats();
+  out["pool"] = {{"max", s.max_size}, {"open", s.open}, {"in_use", s.in_use}, {"waiting", s.waiting}};
+  return out;
+}
+
+std::optional<std::string> check_database(db::ConnectionPool& pool) {
+  try {
+    db::with_read(pool, [](pqxx::read_transaction& tx) { return tx.exec1("SELECT 1")[0].as<int>(); });
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    std::string reason = e.what();
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
+      reason.pop_back();
+    spdlog::warn("readiness check failed: {}", reason);
+    return "the database is not reachable";
+  }
+}
+
+}  // namespace
+
+int serve_command(Config config) {
+  // Signals are taken synchronously by this thread (sigwait); every thread started later inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  // Fail fast instead of hanging on an unreachable database host (a URL's own connect_timeout wins).
+  setenv("PGCONNECT_TIMEOUT", "5", 0);
+
+  resolve_secrets(config);
+  spdlog::info("scratchd {} starting: role={} port={} data_dir={}", SCRATCH_VERSION, role_name(config.role),
+               config.port, config.data_dir.string());
+  migrate_with_wait(config);
+
+  db::ConnectionPool pool(
+      {config.database_url, static_cast<std::size_t>(config.db_pool_size), std::chrono::milliseconds(5000)});
+  http::Router router;
+  http::Metrics metrics;
+  metrics.add_collector([&pool] { return pool_metrics(pool); });
+  http::add_ops_routes(
+      router, metrics, [&pool] { return check_database(pool); }, SCRATCH_VERSION);
+
+  auth::AuthSettings auth_settings;
+  auth_settings.session_secret = config.session_secret;
+  auth_settings.access_token_ttl_seconds = config.access_token_ttl_seconds;
+  auth_settings.session_ttl_seconds = config.session_ttl_seconds;
+  auth_settings.allow_signup = config.allow_signup;
+  auth_settings.throttle = {config.login_max_failures_per_account, config.login_max_failures_per_address,
+                            config.login_window_seconds};
+  auth::AuthService auth_service(pool, auth_settings, auth::PasswordHasher{});
+  auth::Authenticator authenticator(pool, config.session_secret);
+  auth::ApiTokenService api_tokens(pool);
+  if (serves_api(config.role)) {
+    auth::add_auth_routes(router, auth_service, authenticator);
+    auth::add_api_token_routes(router, api_tokens, authenticator);
+    admin::add_admin_routes(
+        router, authenticator, [&pool] { return database_status(pool); }, role_name(config.role));
+  }
+
+  http::Dispatcher dispatcher(router, metrics, {config.max_body_bytes});
+  dispatcher.add_exception_mapper([&pool](const std::exception& e) -> std::optional<http::ApiError> {
+    if (!db::is_unavailable_error(e)) return std::nullopt;
+    pool.drop_idle();
+    return http::errors::database_unavailable();
+  });
+  http::PistacheServer server({config.bind_address, config.port, config.http_threads, config.max_body_bytes},
+                              dispatcher);
+  server.start();
+
+  auto services = make_background_services({config, pool});
+  for (auto& s : services) {
+    s->start();
+    spdlog::info("started {}", s->name());
+  }
+  spdlog::info("listening on http://{}:{} (role {}, {} HTTP threads)", config.bind_address, config.port,
+               role_name(config.role), config.http_threads);
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  spdlog::info("received {}, draining (up to {} s)", received == SIGTERM ? "SIGTERM" : "SIGINT",
+               config.shutdown_grace_seconds);
+  server.stop(std::chrono::seconds(config.shutdown_grace_seconds));
+  for (auto it = services.rbegin(); it != services.rend(); ++it)
+    (*it)->stop();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace scratch::app

@@ -1,0 +1,188 @@
+#include "app/config.hpp"
+
+#include <charconv>
+
+#include "app/env_file.hpp"
+
+extern char** environ;
+
+namespace scratch::app {
+namespace {
+
+int parse_int(const std::string& name, const std::string& value, int min, int max) {
+  int out = 0;
+  const auto* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(value.data(), end, out);
+  if (ec != std::errc() || ptr != end || out < min || out > max) {
+    throw ConfigError(name + " must be an integer from " + std::to_string(min) + " to " +
+                      std::to_string(max) + ", got '" + value + "'");
+  }
+  return out;
+}
+
+bool parse_bool(const std::string& name, const std::string& value) {
+  if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+  if (value == "0" || value == "false" || value == "no" || value == "off") return false;
+  throw ConfigError(name + " must be true or false, got '" + value + "'");
+}
+
+std::vector<std::filesystem::path> split_paths(const std::string& value) {
+  std::vector<std::filesystem::path> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    const auto colon = value.find(':', start);
+    const std::string part =
+        value.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (!part.empty()) out.emplace_back(part);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<ConfigOption>& config_options() {
+  static const std::vector<ConfigOption> options = {
+      {"PORT", "port", "3010", "HTTP port",
+       [](Config& c, const std::string& v) { c.port = parse_int("PORT", v, 1, 65535); }},
+      {"SCRATCH_BIND_ADDRESS", "bind", "0.0.0.0", "address to listen on",
+       [](Config& c, const std::string& v) { c.bind_address = v; }},
+      {"DATABASE_URL", "database-url", "",
+       "PostgreSQL URL (postgresql://user:pass@host:port/db); scripts/run.sh provides a private cluster when "
+       "unset",
+       [](Config& c, const std::string& v) { c.database_url = v; }},
+      {"SERVICE_TYPE", "role", "all",
+       "process role: all|api|worker|cron (also MONOLITH|FRONTEND|WORKER|CRON)",
+       [](Config& c, const std::string& v) {
+         auto role = parse_role(v);
+         if (!role)
+           throw ConfigError(
+               "SERVICE_TYPE/--role must be one of all, api, worker, cron (or MONOLITH, "
+               "FRONTEND, WORKER, CRON), got '" +
+               v + "'");
+         c.role = *role;
+       }},
+      {"SCRATCH_DATA_DIR", "data-dir", "data", "data folder (embedded database, generated secrets, plugins)",
+       [](Config& c, const std::string& v) { c.data_dir = v; }},
+      {"SCRATCH_LOG_LEVEL", "log-level", "info", "trace|debug|info|warn|error|critical|off",
+       [](Config& c, const std::string& v) {
+         static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+         for (const char* l : levels) {
+           if (v == l) {
+             c.log_level = v;
+             return;
+           }
+         }
+         throw ConfigError(
+             "SCRATCH_LOG_LEVEL must be one of trace, debug, info, warn, error, critical, off, got '" + v +
+             "'");
+       }},
+      {"SCRATCH_LOG_FORMAT", "log-format", "human", "human (text lines) or json (one JSON object per line)",
+       [](Config& c, const std::string& v) {
+         if (v == "human")
+           c.log_format = LogFormat::human;
+         else if (v == "json")
+           c.log_format = LogFormat::json;
+         else
+           throw ConfigError("SCRATCH_LOG_FORMAT must be human or json, got '" + v + "'");
+       }},
+      {"SCRATCH_HTTP_THREADS", "http-threads", "4", "HTTP worker threads",
+       [](Config& c, const std::string& v) {
+         c.http_threads = parse_int("SCRATCH_HTTP_THREADS", v, 1, 256);
+       }},
+      {"SCRATCH_PLUGIN_DIRS", "plugin-dirs", "",
+       "colon-separated plugin folders (default: <data dir>/plugins)",
+       [](Config& c, const std::string& v) { c.plugin_dirs = split_paths(v); }},
+      {"SCRATCH_SESSION_SECRET", "session-secret", "",
+       "key that signs session tokens, at least 32 characters (generated into the data folder by "
+       "scripts/run.sh)",
+       [](Config& c, const std::string& v) { c.session_secret = v; }},
+      {"SCRATCH_MASTER_KEY", "master-key", "",
+       "32-byte key (64 hex characters or base64) that encrypts connector credentials (generated likewise)",
+       [](Config& c, const std::string& v) { c.master_key = v; }},
+      {"SCRATCH_EMBEDDED", "embedded", "false",
+       "generate missing secrets into the data folder (set by scripts/run.sh for its private database)",
+       [](Config& c, const std::string& v) { c.embedded = parse_bool("SCRATCH_EMBEDDED", v); }},
+      {"SCRATCH_ALLOW_SIGNUP", "allow-signup", "true",
+       "whether POST /api/v1/auth/signup accepts new accounts",
+       [](Config& c, const std::string& v) { c.allow_signup = parse_bool("SCRATCH_ALLOW_SIGNUP", v); }},
+      {"SCRATCH_MAX_BODY_BYTES", "max-body-bytes", "1048576", "largest accepted request body (413 above)",
+       [](Config& c, const std::string& v) {
+         c.max_body_bytes = static_cast<std::size_t>(parse_int("SCRATCH_MAX_BODY_BYTES", v, 1024, 1 << 30));
+       }},
+      {"SCRATCH_DB_POOL_SIZE", "db-pool-size", "10", "database connections per process",
+       [](Config& c, const std::string& v) {
+         c.db_pool_size = parse_int("SCRATCH_DB_POOL_SIZE", v, 1, 1000);
+       }},
+      {"SCRATCH_DB_STARTUP_WAIT_SECONDS", "db-startup-wait", "30",
+       "how long `serve` waits for the database to accept connections at start",
+       [](Config& c, const std::string& v) {
+         c.db_startup_wait_seconds = parse_int("SCRATCH_DB_STARTUP_WAIT_SECONDS", v, 0, 3600);
+       }},
+      {"SCRATCH_ACCESS_TOKEN_TTL_SECONDS", "access-token-ttl", "900", "access token lifetime",
+       [](Config& c, const std::string& v) {
+         c.access_token_ttl_seconds = parse_int("SCRATCH_ACCESS_TOKEN_TTL_SECONDS", v, 1, 86400);
+       }},
+      {"SCRATCH_SESSION_TTL_SECONDS", "session-ttl", "2592000", "how long a login can be refreshed (30 days)",
+       [](Config& c, const std::string& v) {
+         c.session_ttl_seconds = parse_int("SCRATCH_SESSION_TTL_SECONDS", v, 60, 365 * 86400);
+       }},
+      {"SCRATCH_LOGIN_MAX_FAILURES", "login-max-failures", "5",
+       "failed logins per account per window before 429",
+       [](Config& c, const std::string& v) {
+         c.login_max_failures_per_account = parse_int("SCRATCH_LOGIN_MAX_FAILURES", v, 1, 1000000);
+       }},
+      {"SCRATCH_LOGIN_MAX_FAILURES_PER_ADDRESS", "login-max-failures-per-address", "30",
+       "failed logins per client address per window before 429",
+       [](Config& c, const std::string& v) {
+         c.login_max_failures_per_address =
+             parse_int("SCRATCH_LOGIN_MAX_FAILURES_PER_ADDRESS", v, 1, 1000000);
+       }},
+      {"SCRATCH_LOGIN_WINDOW_SECONDS", "login-window", "900", "failed-login counting window",
+       [](Config& c, const std::string& v) {
+         c.login_window_seconds = parse_int("SCRATCH_LOGIN_WINDOW_SECONDS", v, 1, 86400);
+       }},
+      {"SCRATCH_SHUTDOWN_GRACE_SECONDS", "shutdown-grace", "10",
+       "on SIGTERM/SIGINT, how long in-flight requests may finish",
+       [](Config& c, const std::string& v) {
+         c.shutdown_grace_seconds = parse_int("SCRATCH_SHUTDOWN_GRACE_SECONDS", v, 0, 3600);
+       }},
+  };
+  return options;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string entry = *e;
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) out[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return out;
+}
+
+Config load_config(const ConfigSources& sources) {
+  std::map<std::string, std::string> dotenv;
+  if (sources.env_file_required || std::filesystem::exists(sources.env_file)) {
+    dotenv = read_env_file(sources.env_file);
+  }
+  for (const auto& [flag, value] : sources.flags) {
+    const bool known = std::any_of(config_options().begin(), config_options().end(),
+                                   [&f = flag](const ConfigOption& o) { return f == o.flag; });
+    if (!known) throw ConfigError("unknown option --" + flag + " (see `scratchd help`)");
+  }
+  Config config;
+  for (const auto& option : config_options()) {
+    std::string value = option.default_value;
+    if (auto it = dotenv.find(option.env); it != dotenv.end()) value = it->second;
+    if (auto it = sources.environment.find(option.env); it != sources.environment.end()) value = it->second;
+    if (auto it = sources.flags.find(option.flag); it != sources.flags.end()) value = it->second;
+    if (value.empty() && option.default_value[0] == '\0') continue;  // unset and no default
+    option.apply(config, value);
+  }
+  if (config.plugin_dirs.empty()) config.plugin_dirs.push_back(config.data_dir / "plugins");
+  return config;
+}
+
+}  // namespace scratch::app

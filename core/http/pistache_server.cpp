@@ -1,0 +1,134 @@
+// Pistache notes (see shared toolchain notes): its defaults are tiny (1 thread, 4 KiB requests), it answers
+// "Connection: Close" unless told otherwise, and it silently drops headers added with addRaw(), so every
+// response header goes through DynamicHeader below.
+#include "http/pistache_server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace scratch::http {
+namespace {
+
+namespace PH = Pistache::Http;
+
+// A response header whose name is chosen at run time.
+class DynamicHeader : public PH::Header::Header {
+ public:
+  DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  uint64_t hash() const override { return PH::Header::detail::hash(name_.c_str()); }
+  void write(std::ostream& os) const override { os << value_; }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+std::optional<std::string> find_header(const PH::Request& req, const std::string& name) {
+  const auto& headers = req.headers();
+  if (auto raw = headers.tryGetRaw(name)) return raw->value();
+  try {
+    if (auto typed = headers.tryGet(name)) {
+      std::ostringstream os;
+      typed->write(os);
+      return os.str();
+    }
+  } catch (const std::exception&) {
+    // Unknown header names make Pistache's registry throw; treat as absent.
+  }
+  return std::nullopt;
+}
+
+bool wants_close(const PH::Request& req) {
+  auto value = find_header(req, "Connection");
+  if (!value) return req.version() == PH::Version::Http10;
+  std::string v = *value;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v.find("close") != std::string::npos;
+}
+
+class PistacheHandler : public PH::Handler {
+ public:
+  HTTP_PROTOTYPE(PistacheHandler)
+  explicit PistacheHandler(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
+
+  void onRequest(const PH::Request& req, PH::ResponseWriter writer) override {
+    Request request;
+    request.method = PH::methodString(req.method());
+    request.path = req.resource();
+    for (auto it = req.query().parameters_begin(); it != req.query().parameters_end(); ++it) {
+      request.query[it->first] = it->second;
+    }
+    request.body = req.body();
+    request.client_address = req.address().host();
+    request.header_lookup = [&req](const std::string& name) { return find_header(req, name); };
+
+    Response response = dispatcher_->handle(request);
+
+    bool close = wants_close(req);
+    writer.headers().remove<PH::Header::Connection>();
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Connection") {
+        close = close || value == "close";
+        continue;
+      }
+      writer.headers().add(std::make_shared<DynamicHeader>(name, value));
+    }
+    if (!response.content_type.empty()) {
+      writer.headers().add(std::make_shared<DynamicHeader>("Content-Type", response.content_type));
+    }
+    writer.headers().add<PH::Header::Connection>(close ? PH::ConnectionControl::Close
+                                                       : PH::ConnectionControl::KeepAlive);
+    writer.send(static_cast<PH::Code>(response.status), response.body);
+  }
+
+ private:
+  Dispatcher* dispatcher_;
+};
+
+}  // namespace
+
+PistacheServer::PistacheServer(Options options, Dispatcher& dispatcher)
+    : options_(std::move(options)), dispatcher_(dispatcher) {}
+
+PistacheServer::~PistacheServer() {
+  if (running_) stop(std::chrono::milliseconds(0));
+}
+
+void PistacheServer::start() {
+  Pistache::Address address(options_.bind_address, Pistache::Port(static_cast<uint16_t>(options_.port)));
+  endpoint_ = std::make_unique<PH::Endpoint>(address);
+  // Pistache buffers the whole request; leave room for headers above the body limit so the dispatcher
+  // (not Pistache) answers an oversized body, with problem+json.
+  auto opts = PH::Endpoint::options()
+                  .threads(std::max(1, options_.threads))
+                  .flags(Pistache::Tcp::Options::ReuseAddr)
+                  .maxRequestSize(options_.max_body_bytes + 64 * 1024)
+                  .maxResponseSize(64 * 1024 * 1024)
+                  .keepaliveTimeout(std::chrono::seconds(75));
+  endpoint_->init(opts);
+  endpoint_->setHandler(std::make_shared<PistacheHandler>(&dispatcher_));
+  try {
+    endpoint_->serveThreaded();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot listen on " + options_.bind_address + ":" +
+                             std::to_string(options_.port) + ": " + e.what());
+  }
+  running_ = true;
+}
+
+void PistacheServer::stop(std::chrono::milliseconds grace) {
+  if (!running_) return;
+  dispatcher_.begin_drain();
+  if (!dispatcher_.wait_idle(std::chrono::steady_clock::now() + grace)) {
+    spdlog::warn("shutdown grace period ended with requests still in flight");
+  }
+  endpoint_->shutdown();
+  running_ = false;
+}
+
+}  // namespace scratch::http
