@@ -7,11 +7,10 @@
 #include <cstdlib>
 #include <pqxx/pqxx>
 
-#include "admin/admin_routes.hpp"
 #include "app/background_service.hpp"
 #include "app/commands/commands.hpp"
+#include "app/route_table.hpp"
 #include "app/secrets.hpp"
-#include "auth/auth_routes.hpp"
 #include "db/db_errors.hpp"
 #include "db/transaction.hpp"
 #include "http/dispatcher.hpp"
@@ -119,12 +118,9 @@ int serve_command(Config config) {
   auth::AuthService auth_service(pool, auth_settings, auth::PasswordHasher{});
   auth::Authenticator authenticator(pool, config.session_secret);
   auth::ApiTokenService api_tokens(pool);
-  if (serves_api(config.role)) {
-    auth::add_auth_routes(router, auth_service, authenticator);
-    auth::add_api_token_routes(router, api_tokens, authenticator);
-    admin::add_admin_routes(
-        router, authenticator, [&pool] { return database_status(pool); }, role_name(config.role));
-  }
+  ApiServices api{auth_service, authenticator, api_tokens, [&pool] { return database_status(pool); },
+                  role_name(config.role)};
+  if (serves_api(config.role)) add_api_routes(router, api);
 
   http::Dispatcher dispatcher(router, metrics, {config.max_body_bytes});
   dispatcher.add_exception_mapper([&pool](const std::exception& e) -> std::optional<http::ApiError> {

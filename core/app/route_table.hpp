@@ -1,0 +1,24 @@
+// Every API route the server has, registered in one place, so `serve` and the OpenAPI completeness test
+// build exactly the same router.
+#pragma once
+
+#include <string>
+
+#include "admin/admin_routes.hpp"
+#include "auth/auth_routes.hpp"
+#include "http/router.hpp"
+
+namespace scratch::app {
+
+struct ApiServices {
+  auth::AuthService& auth;
+  const auth::Authenticator& authenticator;
+  auth::ApiTokenService& api_tokens;
+  admin::DatabaseStatus database_status;
+  std::string role_name;
+};
+
+// The /api/v1 routes served by the api and all roles (operational routes are added separately).
+void add_api_routes(http::Router& router, ApiServices& services);
+
+}  // namespace scratch::app
