@@ -11,6 +11,7 @@
 
 #include "support/api_helpers.hpp"
 #include "support/free_port.hpp"
+#include "support/private_cluster.hpp"
 #include "support/tcp_proxy.hpp"
 #include "support/temp_dir.hpp"
 
@@ -62,6 +63,25 @@ TEST(Serve, DatabaseOutageGives503AndRecoversByItself) {
   EXPECT_TRUE(eventually([&] { return c.get("/readyz").status == 200; })) << server.log();
   EXPECT_EQ(c.get("/api/v1/me", token).status, 200);
   EXPECT_EQ(signup(c, unique_email())["user"]["role"], "USER");
+}
+
+TEST(Serve, ReadyzFollowsARealPostgresStopAndStart) {
+  PrivateCluster cluster;
+  ScratchdProcess::Options options;
+  options.database_url = cluster.url();
+  ScratchdProcess server(options);
+  const auto c = server.client();
+  const std::string token = signup(c, unique_email())["access_token"];
+  ASSERT_EQ(c.get("/readyz").status, 200);
+
+  cluster.stop();
+  expect_problem(c.get("/readyz"), 503, "database_unavailable");
+  expect_problem(c.get("/api/v1/me", token), 503, "database_unavailable");
+  EXPECT_TRUE(server.running());
+
+  cluster.start();
+  EXPECT_TRUE(eventually([&] { return c.get("/readyz").status == 200; })) << server.log();
+  EXPECT_EQ(c.get("/api/v1/me", token).status, 200);
 }
 
 TEST(Serve, WaitsForTheDatabaseAtStartup) {
