@@ -27,6 +27,8 @@ struct BodyCase {
   const char* code;
 };
 
+void PrintTo(const BodyCase& c, std::ostream* os) { *os << c.name; }
+
 class BodyErrors : public ::testing::TestWithParam<BodyCase> {};
 
 TEST_P(BodyErrors, AnswersWithTheRightProblem) {

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Build, start a throwaway PostgreSQL cluster, and run the test suite with ctest.
+# Extra arguments go to ctest (e.g. `scripts/test.sh -R Auth`).
+#
+# Tests get:
+#   SCRATCH_TEST_DATABASE_URL  postgresql://postgres@127.0.0.1:<port>/postgres (trust auth)
+#   SCRATCH_TEST_PG_BINDIR     PostgreSQL bin directory (initdb, pg_ctl, ...)
+#
+# Environment:
+#   BUILD_DIR, BUILD_TYPE, JOBS, SCRATCH_SKIP_DEPS: see scripts/build.sh
+#   SCRATCH_SKIP_BUILD=1  test-only: skip scripts/build.sh (e.g. with a fake ctest on PATH)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib/pg.sh
+source scripts/lib/pg.sh
+
+die() {
+  printf 'test.sh: %s\n' "$*" >&2
+  exit 1
+}
+
+if [[ ${SCRATCH_SKIP_BUILD:-0} != 1 ]]; then
+  scripts/build.sh
+fi
+build_dir=${BUILD_DIR:-build}
+
+tmp=
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+  # Finish cleaning up even if Ctrl-C is pressed again.
+  trap '' INT TERM
+  if [[ -n $tmp ]]; then
+    pg_stop "$tmp/data" || true
+    rm -rf -- "$tmp"
+  fi
+}
+# Installed before anything is created, so failures and interrupts clean up too.
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/scratch-test.XXXXXX")
+# As root, hand the directory to the unprivileged PostgreSQL user.
+pg_prepare_dir "$tmp" || die "cannot prepare $tmp for PostgreSQL"
+# --no-sync: the cluster is thrown away, durability does not matter.
+pg_init "$tmp/data" postgres "" --no-sync || die "initdb failed"
+
+log=$tmp/postgres.log
+port=
+for _ in {1..10}; do
+  candidate=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
+  rc=0
+  pg_start "$tmp/data" "$candidate" "$tmp" "$log" \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+    -c max_connections=300 || rc=$?
+  if ((rc == 0)); then
+    port=$candidate
+    break
+  fi
+  ((rc == 98)) || die "could not start PostgreSQL"
+done
+[[ -n $port ]] || die "no free port found for PostgreSQL after 10 attempts"
+
+export SCRATCH_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+SCRATCH_TEST_PG_BINDIR=$(pg_bindir)
+export SCRATCH_TEST_PG_BINDIR
+printf '==> test PostgreSQL on 127.0.0.1:%s (%s)\n' "$port" "$tmp" >&2
+
+set +e
+ctest --test-dir "$build_dir" --output-on-failure -j "${JOBS:-2}" --timeout 300 "$@"
+rc=$?
+set -e
+
+if ((rc != 0)); then
+  echo "==> tests failed (exit $rc); last lines of the PostgreSQL log:" >&2
+  tail -n 30 -- "$log" >&2 || true
+fi
+exit "$rc"
