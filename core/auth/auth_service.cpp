@@ -23,6 +23,20 @@ std::string token_hash(const std::string& token) {
   return crypto::hex_encode(crypto::sha256(token));
 }
 
+// Runs `insert`, answering a taken email with 409 instead of the database's unique violation.
+template <typename Fn>
+auto translating_email_taken(Fn&& insert) {
+  try {
+    return insert();
+  } catch (const std::exception& e) {
+    if (db::is_unique_violation(e)) {
+      throw ApiError(409, "email_taken", "Email already registered",
+                     "an account with this email already exists");
+    }
+    throw;
+  }
+}
+
 ApiError invalid_refresh(const std::string& detail) {
   return ApiError(401, "invalid_refresh_token", "Invalid refresh token", detail);
 }
@@ -96,15 +110,9 @@ User AuthService::create_user(const std::string& email, const std::string& passw
                               const std::string& role) {
   validate_credentials_shape(email, password);
   const std::string hash = hasher_.hash(password);
-  try {
+  return translating_email_taken([&] {
     return db::with_transaction(pool_, [&](pqxx::work& tx) { return insert_user(tx, email, hash, role); });
-  } catch (const std::exception& e) {
-    if (db::is_unique_violation(e)) {
-      throw ApiError(409, "email_taken", "Email already registered",
-                     "an account with this email already exists");
-    }
-    throw;
-  }
+  });
 }
 
 IssuedTokens AuthService::signup(const std::string& email, const std::string& password,
@@ -114,18 +122,12 @@ IssuedTokens AuthService::signup(const std::string& email, const std::string& pa
   }
   validate_credentials_shape(email, password);
   const std::string hash = hasher_.hash(password);  // slow on purpose: outside the transaction
-  try {
+  return translating_email_taken([&] {
     return db::with_transaction(pool_, [&](pqxx::work& tx) {
       const User user = insert_user(tx, email, hash, "USER");
       return open_session(tx, user, client);
     });
-  } catch (const std::exception& e) {
-    if (db::is_unique_violation(e)) {
-      throw ApiError(409, "email_taken", "Email already registered",
-                     "an account with this email already exists");
-    }
-    throw;
-  }
+  });
 }
 
 IssuedTokens AuthService::login(const std::string& email, const std::string& password,

@@ -9,18 +9,10 @@ namespace {
 
 using nlohmann::json;
 
-class ApiTokens : public ::testing::Test {
+class ApiTokens : public ServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  HttpClient client() const { return server_->client(); }
   std::string new_user() { return signup(client(), unique_email())["access_token"]; }
-  static TestServer* server_;
 };
-TestServer* ApiTokens::server_ = nullptr;
 
 TEST_F(ApiTokens, Lifecycle) {
   const std::string access = new_user();

@@ -11,17 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-class AuthFlow : public ::testing::Test {
+class AuthFlow : public ServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  HttpClient client() const { return server_->client(); }
-  static TestServer* server_;
 };
-TestServer* AuthFlow::server_ = nullptr;
 
 TEST_F(AuthFlow, SignupReturnsUserAndWorkingTokens) {
   const std::string email = unique_email();

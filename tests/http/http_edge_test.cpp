@@ -7,18 +7,11 @@
 namespace scratch::test {
 namespace {
 
-class HttpEdge : public ::testing::Test {
+class HttpEdge : public ServerTest {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(Env{{"SCRATCH_MAX_BODY_BYTES", "65536"}}); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void TearDown() override { ASSERT_TRUE(server_->process->running()) << server_->process->log(); }
-  HttpClient client() const { return server_->client(); }
-  static TestServer* server_;
+  HttpEdge() : ServerTest(Env{{"SCRATCH_MAX_BODY_BYTES", "65536"}}) {}
+  void TearDown() override { ASSERT_TRUE(server_.process->running()) << server_.process->log(); }
 };
-TestServer* HttpEdge::server_ = nullptr;
 
 TEST_F(HttpEdge, UnknownRouteIs404ProblemJson) {
   expect_problem(client().get("/api/v1/nothing-here"), 404, "route_not_found");

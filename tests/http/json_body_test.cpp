@@ -27,7 +27,9 @@ struct BodyCase {
   const char* code;
 };
 
-void PrintTo(const BodyCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const BodyCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class BodyErrors : public ::testing::TestWithParam<BodyCase> {};
 

@@ -57,40 +57,32 @@ void collect_refs(const json& node, std::vector<std::string>& refs) {
   }
 }
 
-class OpenApi : public ::testing::Test {
+class OpenApi : public ServerTest {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new TestServer();
-    const auto r = server_->client().get("/api/v1/openapi.json");
+  void SetUp() override {
+    const auto r = client().get("/api/v1/openapi.json");
     ASSERT_EQ(r.status, 200);
-    doc_ = new json(r.json());
+    doc_ = r.json();
   }
-  static void TearDownTestSuite() {
-    delete doc_;
-    delete server_;
-  }
-  static TestServer* server_;
-  static json* doc_;
+  json doc_;
 };
-TestServer* OpenApi::server_ = nullptr;
-json* OpenApi::doc_ = nullptr;
 
 TEST_F(OpenApi, IsOpenApi31) {
-  EXPECT_EQ((*doc_)["openapi"], "3.1.0");
-  EXPECT_FALSE((*doc_)["info"]["title"].get<std::string>().empty());
+  EXPECT_EQ(doc_["openapi"], "3.1.0");
+  EXPECT_FALSE(doc_["info"]["title"].get<std::string>().empty());
 }
 
 TEST_F(OpenApi, ListsExactlyTheRoutesOfTheRouter) {
-  EXPECT_EQ(document_routes(*doc_), router_routes());
+  EXPECT_EQ(document_routes(doc_), router_routes());
 }
 
 TEST_F(OpenApi, EveryDocumentedRouteExistsOnTheServer) {
-  for (const auto& [method, path] : document_routes(*doc_)) {
+  for (const auto& [method, path] : document_routes(doc_)) {
     std::string concrete = path;
     for (auto pos = concrete.find('{'); pos != std::string::npos; pos = concrete.find('{')) {
       concrete.replace(pos, concrete.find('}', pos) - pos + 1, "00000000-0000-0000-0000-000000000000");
     }
-    const auto r = server_->client().request(method, concrete);
+    const auto r = client().request(method, concrete);
     const bool problem = r.header("Content-Type") == "application/problem+json";
     const std::string code = problem ? r.json().value("code", "") : "";
     EXPECT_NE(code, "route_not_found") << method << " " << path;
@@ -100,7 +92,7 @@ TEST_F(OpenApi, EveryDocumentedRouteExistsOnTheServer) {
 
 TEST_F(OpenApi, OperationsAreCompleteAndConsistent) {
   std::set<std::string> ids;
-  for (const auto& [path, ops] : (*doc_)["paths"].items()) {
+  for (const auto& [path, ops] : doc_["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
       const std::string where = method + " " + path;
       ASSERT_TRUE(op.contains("operationId")) << where;
@@ -125,20 +117,20 @@ TEST_F(OpenApi, OperationsAreCompleteAndConsistent) {
 
 TEST_F(OpenApi, EveryRefResolves) {
   std::vector<std::string> refs;
-  collect_refs(*doc_, refs);
+  collect_refs(doc_, refs);
   ASSERT_FALSE(refs.empty());
   for (const auto& ref : refs) {
     ASSERT_EQ(ref.rfind("#/", 0), 0u) << ref;
     const json::json_pointer pointer(ref.substr(1));
-    EXPECT_TRUE(doc_->contains(pointer)) << "dangling $ref " << ref;
+    EXPECT_TRUE(doc_.contains(pointer)) << "dangling $ref " << ref;
   }
 }
 
 TEST_F(OpenApi, AuthenticatedRoutesDeclareBearerSecurity) {
-  const auto& me = (*doc_)["paths"]["/api/v1/me"]["get"];
+  const auto& me = doc_["paths"]["/api/v1/me"]["get"];
   EXPECT_EQ(me["security"][0].begin().key(), "bearerAuth");
   EXPECT_TRUE(me["responses"].contains("401"));
-  EXPECT_TRUE((*doc_)["components"]["securitySchemes"].contains("bearerAuth"));
+  EXPECT_TRUE(doc_["components"]["securitySchemes"].contains("bearerAuth"));
 }
 
 }  // namespace

@@ -23,6 +23,15 @@ struct TestServer {
   HttpClient client() const { return process->client(); }
 };
 
+// A test with its own fresh database and server. ctest runs every test in its own process, so a
+// per-suite server would not be shared anyway; per test keeps tests independent.
+class ServerTest : public ::testing::Test {
+ protected:
+  explicit ServerTest(Env env = {}) : server_(std::move(env)) {}
+  HttpClient client() const { return server_.client(); }
+  TestServer server_;
+};
+
 std::string unique_email(const std::string& tag = "user");
 // Signs up and returns the token pair response (asserts 201).
 nlohmann::json signup(const HttpClient& client, const std::string& email,
