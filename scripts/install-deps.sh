@@ -10,7 +10,7 @@ PACKAGES=(
   libpistache-dev libpqxx-dev libpq-dev nlohmann-json3-dev
   libboost-dev libboost-filesystem-dev liblua5.4-dev
   libspdlog-dev libfmt-dev libcurl4-openssl-dev libssl-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libvalijson-dev
   postgresql-15 postgresql-client-15
   clang-format curl
 )

@@ -148,6 +148,22 @@ const std::vector<ConfigOption>& config_options() {
        [](Config& c, const std::string& v) {
          c.shutdown_grace_seconds = parse_int("SCRATCH_SHUTDOWN_GRACE_SECONDS", v, 0, 3600);
        }},
+      {"SCRATCH_CONNECTOR_RUNNERS", "connector-runners", "2",
+       "connector-runner processes (concurrent connector calls); plugins run there, not in the server",
+       [](Config& c, const std::string& v) { c.connector_runners = parse_int("SCRATCH_CONNECTOR_RUNNERS", v, 1, 64); }},
+      {"SCRATCH_CONNECTOR_TIMEOUT_SECONDS", "connector-timeout", "60",
+       "deadline for one connector call; a runner that overruns it is killed and restarted",
+       [](Config& c, const std::string& v) {
+         c.connector_timeout_seconds = parse_int("SCRATCH_CONNECTOR_TIMEOUT_SECONDS", v, 1, 3600);
+       }},
+      {"SCRATCH_MAX_UPLOAD_BYTES", "max-upload-bytes", "1073741824", "largest file upload (e.g. a CSV source)",
+       [](Config& c, const std::string& v) {
+         c.max_upload_bytes = static_cast<std::uint64_t>(parse_int("SCRATCH_MAX_UPLOAD_BYTES", v, 1, 2147483647));
+       }},
+      {"SCRATCH_UPLOAD_CHUNK_BYTES", "upload-chunk-bytes", "8388608", "largest single upload chunk request",
+       [](Config& c, const std::string& v) {
+         c.upload_chunk_bytes = static_cast<std::size_t>(parse_int("SCRATCH_UPLOAD_CHUNK_BYTES", v, 1024, 1 << 30));
+       }},
   };
   return options;
 }

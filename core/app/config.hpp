@@ -44,6 +44,10 @@ struct Config {
   int login_max_failures_per_address = 30;
   int login_window_seconds = 900;
   int shutdown_grace_seconds = 10;
+  int connector_runners = 2;
+  int connector_timeout_seconds = 60;
+  std::uint64_t max_upload_bytes = 1ull << 30;
+  std::size_t upload_chunk_bytes = 8u << 20;
 };
 
 struct ConfigOption {

@@ -1,11 +1,16 @@
 #include "app/route_table.hpp"
 
+#include "accounts/account_routes.hpp"
+
 namespace scratch::app {
 
 void add_api_routes(http::Router& router, ApiServices& services) {
   auth::add_auth_routes(router, services.auth, services.authenticator);
   auth::add_api_token_routes(router, services.api_tokens, services.authenticator);
   admin::add_admin_routes(router, services.authenticator, services.database_status, services.role_name);
+  accounts::add_connector_routes(router, services.connectors, services.authenticator);
+  accounts::add_account_routes(router, services.accounts, services.authenticator);
+  accounts::add_upload_routes(router, services.uploads, services.authenticator, services.upload_chunk_bytes);
 }
 
 }  // namespace scratch::app

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "accounts/account_service.hpp"
 #include "admin/admin_routes.hpp"
 #include "auth/auth_routes.hpp"
 #include "http/router.hpp"
@@ -16,6 +17,10 @@ struct ApiServices {
   auth::ApiTokenService& api_tokens;
   admin::DatabaseStatus database_status;
   std::string role_name;
+  connectors::Connectors& connectors;
+  accounts::AccountService& accounts;
+  uploads::UploadService& uploads;
+  std::size_t upload_chunk_bytes;
 };
 
 // The /api/v1 routes served by the api and all roles (operational routes are added separately).

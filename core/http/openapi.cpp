@@ -120,7 +120,7 @@ json build_openapi(const Router& router, const std::string& version) {
       op["security"] = json::array();
     if (!doc.request_schema.is_null()) {
       op["requestBody"] = {{"required", !doc.request_body_optional},
-                           {"content", {{"application/json", {{"schema", doc.request_schema}}}}}};
+                           {"content", {{doc.request_content_type, {{"schema", doc.request_schema}}}}}};
     }
     json responses = json::object();
     json success = {{"description", "Success"}};

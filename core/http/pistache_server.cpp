@@ -78,11 +78,16 @@ class PistacheHandler : public PH::Handler {
       }
       writer.headers().add(std::make_shared<DynamicHeader>(name, value));
     }
-    if (!response.content_type.empty()) {
+    if (!response.content_type.empty() && response.file_path.empty()) {
       writer.headers().add(std::make_shared<DynamicHeader>("Content-Type", response.content_type));
     }
     writer.headers().add<PH::Header::Connection>(close ? PH::ConnectionControl::Close
                                                        : PH::ConnectionControl::KeepAlive);
+    if (!response.file_path.empty()) {
+      writer.headers().remove<PH::Header::Connection>();
+      PH::serveFile(writer, response.file_path, PH::Mime::MediaType::fromString(response.content_type));
+      return;
+    }
     writer.send(static_cast<PH::Code>(response.status), response.body);
   }
 

@@ -27,7 +27,9 @@ struct RouteDoc {
   int success_status = 200;
   nlohmann::json response_schema = nullptr;  // null: no response body (e.g. 204)
   std::string response_content_type = "application/json";
-  std::vector<int> error_statuses{};  // problem+json responses this route can give, besides 500 and 503
+  std::vector<int> error_statuses{};
+  std::size_t max_body_bytes = 0;  // 0: the server-wide limit; larger for upload routes
+  std::string request_content_type = "application/json";  // problem+json responses this route can give, besides 500 and 503
 };
 
 struct Route {

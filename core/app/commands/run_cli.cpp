@@ -3,6 +3,7 @@
 
 #include "app/commands/commands.hpp"
 #include "app/logging.hpp"
+#include "connectors/connector_runner.hpp"
 
 namespace scratch::app {
 namespace {
@@ -18,6 +19,10 @@ void print_help() {
          "  scratchd migrate [options]                              apply database migrations and exit\n"
          "  scratchd admin create-user --email E [--admin]          create an account; password from stdin\n"
          "  scratchd admin set-role --email E --role USER|ADMIN     change an account's role\n"
+         "  scratchd plugins list                                   load the plugin folders and report each "
+         "file\n"
+         "  scratchd plugins check FILE.so                          vet one plugin file; exit 1 with the "
+         "reason\n"
          "  scratchd version | help\n\n"
          "Options (flag / environment variable / default). Flags beat the environment, which beats .env:\n";
   for (const auto& o : config_options()) {
@@ -55,11 +60,14 @@ int run_cli(int argc, const char* const* argv) {
       sources.flags.erase("role");
     }
     Config config = load_config(sources);
-    if (command != "serve" && config.log_level == "info") config.log_level = "warn";
+    const bool quiet = command != "serve" && command != "connector-runner";
+    if (quiet && config.log_level == "info") config.log_level = "warn";
     setup_logging(config.log_level, config.log_format);
     if (command == "serve") return serve_command(std::move(config));
     if (command == "migrate") return migrate_command(config);
     if (command == "admin") return admin_command(config, args);
+    if (command == "plugins") return plugins_command(config, args);
+    if (command == "connector-runner") return connectors::run_connector_runner(config.plugin_dirs);
     std::cerr << "scratchd: unknown command '" << command << "' (try `scratchd help`)\n";
     return 2;
   } catch (const ConfigError& e) {

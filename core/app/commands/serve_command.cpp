@@ -11,6 +11,7 @@
 #include "app/commands/commands.hpp"
 #include "app/route_table.hpp"
 #include "app/secrets.hpp"
+#include "connectors/runner_pool.hpp"
 #include "db/db_errors.hpp"
 #include "db/transaction.hpp"
 #include "http/dispatcher.hpp"
@@ -84,6 +85,20 @@ std::optional<std::string> check_database(db::ConnectionPool& pool) {
 
 }  // namespace
 
+connectors::RunnerPool::Options runner_options(const Config& config) {
+  connectors::RunnerPool::Options options;
+  options.executable = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::string dirs;
+  for (const auto& d : config.plugin_dirs)
+    dirs += (dirs.empty() ? "" : ":") + std::filesystem::absolute(d).string();
+  // Runners get the resolved folder list, not whatever relative path the server was started with.
+  options.env = {{"SCRATCH_PLUGIN_DIRS", dirs},
+                 {"SCRATCH_LOG_LEVEL", config.log_level},
+                 {"SCRATCH_LOG_FORMAT", config.log_format == LogFormat::json ? "json" : "human"}};
+  options.size = config.connector_runners;
+  return options;
+}
+
 int serve_command(Config config) {
   // Signals are taken synchronously by this thread (sigwait); every thread started later inherits the mask.
   sigset_t stop_signals;
@@ -118,9 +133,25 @@ int serve_command(Config config) {
   auth::AuthService auth_service(pool, auth_settings, auth::PasswordHasher{});
   auth::Authenticator authenticator(pool, config.session_secret);
   auth::ApiTokenService api_tokens(pool);
-  ApiServices api{auth_service, authenticator, api_tokens, [&pool] { return database_status(pool); },
-                  role_name(config.role)};
+  // Plugins never load into this process: connector calls go to supervised runner processes.
+  connectors::RunnerPool runners(runner_options(config));
+  if (serves_api(config.role) || runs_workers(config.role)) runners.start();
+  uploads::UploadService uploads(pool, config.data_dir, config.max_upload_bytes);
+  accounts::AccountService accounts(pool, runners, crypto::SecretBox(config.master_key), uploads,
+                                    config.data_dir, std::chrono::seconds(config.connector_timeout_seconds));
+  ApiServices api{auth_service,
+                  authenticator,
+                  api_tokens,
+                  [&pool] { return database_status(pool); },
+                  role_name(config.role),
+                  runners,
+                  accounts,
+                  uploads,
+                  config.upload_chunk_bytes};
   if (serves_api(config.role)) add_api_routes(router, api);
+  std::size_t largest_body = config.max_body_bytes;
+  for (const auto& route : router.routes())
+    largest_body = std::max(largest_body, route.doc.max_body_bytes);
 
   http::Dispatcher dispatcher(router, metrics, {config.max_body_bytes});
   dispatcher.add_exception_mapper([&pool](const std::exception& e) -> std::optional<http::ApiError> {
@@ -128,7 +159,7 @@ int serve_command(Config config) {
     pool.drop_idle();
     return http::errors::database_unavailable();
   });
-  http::PistacheServer server({config.bind_address, config.port, config.http_threads, config.max_body_bytes},
+  http::PistacheServer server({config.bind_address, config.port, config.http_threads, largest_body},
                               dispatcher);
   server.start();
 
