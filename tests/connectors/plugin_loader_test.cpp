@@ -32,6 +32,8 @@ struct Rejection {
   const char* reason;
 };
 
+void PrintTo(const Rejection& r, std::ostream* os) { *os << r.file; }
+
 class RejectsBadFiles : public ::testing::TestWithParam<Rejection> {};
 
 TEST_P(RejectsBadFiles, WithAClearReason) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "app/route_table.hpp"
+#include "connectors/runner_pool.hpp"
 #include "http/ops_routes.hpp"
 #include "support/api_helpers.hpp"
 
@@ -19,7 +20,12 @@ std::set<std::pair<std::string, std::string>> router_routes() {
   auth::AuthService auth_service(pool, auth::AuthSettings{}, auth::PasswordHasher{});
   auth::Authenticator authenticator(pool, std::string(32, 'x'));
   auth::ApiTokenService tokens(pool);
-  app::ApiServices services{auth_service, authenticator, tokens, [] { return json::object(); }, "all"};
+  connectors::RunnerPool runners({});  // never started: only its routes matter here
+  uploads::UploadService uploads(pool, "/nonexistent", 1);
+  accounts::AccountService accounts(pool, runners, crypto::SecretBox(std::string(32, 'k')), uploads, "/nonexistent",
+                                    std::chrono::seconds(1));
+  app::ApiServices services{auth_service, authenticator, tokens, [] { return json::object(); }, "all",
+                            runners, accounts, uploads, 1 << 20};
   http::Router router;
   http::Metrics metrics;
   http::add_ops_routes(

@@ -15,6 +15,9 @@
 // exception becomes code "plugin_error". Nothing escapes into the host.
 #pragma once
 
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -22,6 +25,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "scratch/plugin_abi.h"
 
@@ -64,46 +68,80 @@ class Host {
 
   // Through the host's HTTP client (retries, rate limit, logging). Throws Error when no response came.
   HttpResponse http(const HttpRequest& request) const {
-    if (!host_ || !host_->http) throw Error("unsupported", "this host offers no HTTP client");
+    if (!provides(offsetof(ScratchHost, http)) || !host_->http) {
+      throw Error("unsupported", "this host offers no HTTP client");
+    }
     const json req = {{"method", request.method},
                       {"url", request.url},
                       {"headers", request.headers},
                       {"body", request.body},
                       {"timeout_ms", request.timeout_ms}};
     char* raw = nullptr;
-    const int rc = host_->http(host_->context, req.dump().c_str(), &raw);
+    const int rc =
+        host_->http(host_->context, req.dump(-1, ' ', false, json::error_handler_t::replace).c_str(), &raw);
     json reply = raw ? json::parse(raw, nullptr, false) : json();
-    if (raw) host_->free_string(host_->context, raw);
+    release(raw);
+    // Read the reply defensively: a malformed one must become an Error, not a json::type_error.
+    if (!reply.is_object()) reply = json::object();
     if (rc != SCRATCH_OK) {
-      throw Error(reply.value("code", "http_failed"), reply.value("message", "HTTP request failed"),
-                  reply.value("retryable", true));
+      throw Error(string_or(reply, "code", "http_failed"), string_or(reply, "message", "HTTP request failed"),
+                  reply.contains("retryable") && reply["retryable"].is_boolean()
+                      ? reply["retryable"].get<bool>()
+                      : true);
+    }
+    if (!reply.contains("status") || !reply["status"].is_number_integer()) {
+      throw Error("http_failed", "the host returned an HTTP response without a status", true);
     }
     HttpResponse out;
-    out.status = reply.value("status", 0);
-    out.body = reply.value("body", "");
+    out.status = reply["status"].get<int>();
+    out.body = string_or(reply, "body", "");
     if (reply.contains("headers") && reply["headers"].is_object()) {
       for (const auto& [k, v] : reply["headers"].items()) {
-        if (v.is_string()) out.headers[k] = v.get<std::string>();
+        if (v.is_string()) out.headers[lower(k)] = v.get<std::string>();
       }
     }
     return out;
   }
 
   void log(int level, const std::string& message) const {
-    if (host_ && host_->log) host_->log(host_->context, level, message.c_str());
+    if (provides(offsetof(ScratchHost, log)) && host_->log)
+      host_->log(host_->context, level, message.c_str());
   }
   void debug(const std::string& m) const { log(SCRATCH_LOG_DEBUG, m); }
   void info(const std::string& m) const { log(SCRATCH_LOG_INFO, m); }
   void warn(const std::string& m) const { log(SCRATCH_LOG_WARN, m); }
   void error(const std::string& m) const { log(SCRATCH_LOG_ERROR, m); }
 
-  bool cancelled() const { return host_ && host_->cancelled && host_->cancelled(host_->context) != 0; }
+  bool cancelled() const {
+    return provides(offsetof(ScratchHost, cancelled)) && host_->cancelled &&
+           host_->cancelled(host_->context) != 0;
+  }
   // Throws Error("cancelled") when the host asked the call to stop; call it between pages or batches.
   void throw_if_cancelled() const {
     if (cancelled()) throw Error("cancelled", "the call was cancelled", true);
   }
 
  private:
+  // The ABI's struct_size rule: a host function exists only if it lies within the size the host declared
+  // (every function pointer has the same size, so the offset plus one pointer is enough).
+  bool provides(std::size_t offset) const {
+    return host_ && offset + sizeof(void (*)()) <= host_->struct_size;
+  }
+  void release(char* text) const {
+    if (text && provides(offsetof(ScratchHost, free_string)) && host_->free_string) {
+      host_->free_string(host_->context, text);
+    }
+  }
+  static std::string string_or(const json& object, const char* key, const char* fallback) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+  }
+  static std::string lower(std::string text) {
+    for (char& c : text)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  }
+
   const ScratchHost* host_;
 };
 
@@ -127,34 +165,54 @@ class Connector {
 
 namespace detail {
 
-inline char* copy_out(const std::string& text) {
-  char* out = static_cast<char*>(std::malloc(text.size() + 1));
-  if (out) std::memcpy(out, text.c_str(), text.size() + 1);
+// Plugin results are malloc'd so the exported free_string can release them with std::free.
+inline char* copy_out(const char* text, std::size_t size) noexcept {
+  char* out = static_cast<char*>(std::malloc(size + 1));
+  if (out) {
+    std::memcpy(out, text, size);
+    out[size] = '\0';
+  }
   return out;
 }
 
-inline int error_out(char** out, const std::string& code, const std::string& message, bool retryable) {
-  // dump() with replacement so a non-UTF-8 message cannot throw here.
-  *out = copy_out(json{{"code", code}, {"message", message}, {"retryable", retryable}}.dump(
-      -1, ' ', false, json::error_handler_t::replace));
+inline char* copy_out(const std::string& text) noexcept {
+  return copy_out(text.c_str(), text.size());
+}
+
+// Never throws: it runs inside catch handlers of a noexcept function, where an escaping exception would be
+// std::terminate. If even the JSON cannot be built (out of memory), a fixed error text is returned.
+inline int error_out(char** out, const std::string& code, const std::string& message,
+                     bool retryable) noexcept {
+  try {
+    // dump() with replacement so a non-UTF-8 message cannot throw here.
+    *out = copy_out(json{{"code", code}, {"message", message}, {"retryable", retryable}}.dump(
+        -1, ' ', false, json::error_handler_t::replace));
+  } catch (...) {
+    static const char kFallback[] =
+        R"({"code":"plugin_error","message":"the plugin could not report its error","retryable":false})";
+    *out = copy_out(kFallback, sizeof(kFallback) - 1);
+  }
   return SCRATCH_ERROR;
 }
 
-// The exception barrier every exported function goes through.
+// The exception barrier every exported function goes through. On return *out is the plugin's JSON text,
+// or NULL only when memory ran out.
 template <typename Fn>
 int guarded(const ScratchHost* host, const char* call_json, char** out, Fn&& fn) noexcept {
+  if (!out) return SCRATCH_ERROR;
   *out = nullptr;
   try {
     Host h(host);
-    json input = json::parse(call_json ? call_json : "{}");
+    json input = json::parse(call_json ? call_json : "{}", nullptr, false);
+    if (!input.is_object()) return error_out(out, "invalid_request", "the call JSON is not an object", false);
     Call call;
-    if (input.contains("config")) call.config = input["config"];
-    if (input.contains("credentials")) call.credentials = input["credentials"];
-    if (input.contains("context")) call.context = input["context"];
-    if (input.contains("request")) call.request = input["request"];
+    if (input.contains("config")) call.config = std::move(input["config"]);
+    if (input.contains("credentials")) call.credentials = std::move(input["credentials"]);
+    if (input.contains("context")) call.context = std::move(input["context"]);
+    if (input.contains("request")) call.request = std::move(input["request"]);
     const json result = fn(h, call);
     *out = copy_out(result.dump(-1, ' ', false, json::error_handler_t::replace));
-    return SCRATCH_OK;
+    return *out ? SCRATCH_OK : error_out(out, "plugin_error", "out of memory", true);
   } catch (const Error& e) {
     return error_out(out, e.code(), e.what(), e.retryable());
   } catch (const std::exception& e) {
@@ -198,13 +256,18 @@ int guarded(const ScratchHost* host, const char* call_json, char** out, Fn&& fn)
     return ::scratch::plugin::detail::guarded(                                                              \
         h, c, o, [](auto& host, const auto& call) { return scratch_plugin_instance().write(host, call); }); \
   }                                                                                                         \
-  void scratch_plugin_free(char* text) { std::free(text); }                                                 \
+  void scratch_plugin_free(char* text) {                                                                    \
+    std::free(text);                                                                                        \
+  }                                                                                                         \
   const ScratchConnectorApi scratch_plugin_api = {sizeof(ScratchConnectorApi), scratch_plugin_check,        \
-                                                  scratch_plugin_list_tables,   scratch_plugin_read,        \
-                                                  scratch_plugin_write,         scratch_plugin_free};       \
-  const ScratchPluginDescriptor scratch_plugin_descriptor = {                                               \
-      sizeof(ScratchPluginDescriptor), SCRATCH_PLUGIN_ABI_VERSION, NAME, VERSION, SPEC_JSON,                \
-      &scratch_plugin_api};                                                                                 \
+                                                  scratch_plugin_list_tables,  scratch_plugin_read,         \
+                                                  scratch_plugin_write,        scratch_plugin_free};        \
+  const ScratchPluginDescriptor scratch_plugin_descriptor = {sizeof(ScratchPluginDescriptor),               \
+                                                             SCRATCH_PLUGIN_ABI_VERSION,                    \
+                                                             NAME,                                          \
+                                                             VERSION,                                       \
+                                                             SPEC_JSON,                                     \
+                                                             &scratch_plugin_api};                          \
   }                                                                                                         \
   extern "C" SCRATCH_PLUGIN_EXPORT const ScratchPluginDescriptor* scratch_plugin_entry(uint32_t) {          \
     return &scratch_plugin_descriptor;                                                                      \
