@@ -39,7 +39,8 @@ void add_connector_routes(http::Router& router, connectors::Connectors& connecto
              [&](Request& request) {
                authenticator.require(request);
                json items = json::array();
-               for (const auto& p : connectors.catalog()["plugins"]) {
+               const json catalog = connectors.catalog();
+               for (const auto& p : catalog["plugins"]) {
                  items.push_back({{"name", p["name"]},
                                   {"version", p["version"]},
                                   {"abi_version", p["abi_version"]},

@@ -74,6 +74,7 @@ SCRATCH_EXPORT_CONNECTOR(scratch::csv::CsvConnector, "csv", "1.0.0", R"json({
   "description": "An uploaded CSV file as one table. Edits write a new version of the file; earlier versions are kept.",
   "capabilities": ["read", "create", "update", "delete"],
   "limits": {"max_page_size": 5000, "max_write_batch": 1000, "requests_per_second": 0},
+  "source_file": {"extension": ".csv", "description": "The account is created from an upload; it becomes v000001.csv."},
   "config_schema": {
     "type": "object",
     "properties": {
