@@ -19,8 +19,9 @@ const std::string kTestPlugins = SCRATCH_TEST_PLUGINS_DIR;
 class ConnectorAccounts : public ServerTest {
  protected:
   ConnectorAccounts()
-      : ServerTest(Env{{"SCRATCH_PLUGIN_DIRS", std::string(SCRATCH_PLUGINS_DIR) + ":" + kTestPlugins + "/good:" +
-                                                   kTestPlugins + "/abort_check:" + kTestPlugins + "/hang_list"},
+      : ServerTest(Env{{"SCRATCH_PLUGIN_DIRS", std::string(SCRATCH_PLUGINS_DIR) + ":" + kTestPlugins +
+                                                   "/good:" + kTestPlugins + "/abort_check:" + kTestPlugins +
+                                                   "/hang_list"},
                        {"SCRATCH_CONNECTOR_TIMEOUT_SECONDS", "2"},
                        {"SCRATCH_UPLOAD_CHUNK_BYTES", "4096"}}) {}
   void SetUp() override { token_ = signup(client(), unique_email())["access_token"]; }
@@ -63,7 +64,8 @@ TEST_F(ConnectorAccounts, PostgresCredentialsAreEncryptedMaskedAndNeverLogged) {
   const std::string id = created.json()["id"];
   EXPECT_EQ(created.json()["credentials"]["connection_string"], "********");
 
-  const auto check = client().post_json("/api/v1/connector-accounts/" + id + "/check", json::object(), token_);
+  const auto check =
+      client().post_json("/api/v1/connector-accounts/" + id + "/check", json::object(), token_);
   ASSERT_EQ(check.status, 200) << check.body;
   EXPECT_TRUE(check.json()["ok"].get<bool>());
   const auto tables = client().get("/api/v1/connector-accounts/" + id + "/tables", token_);
@@ -77,8 +79,9 @@ TEST_F(ConnectorAccounts, PostgresCredentialsAreEncryptedMaskedAndNeverLogged) {
   }
   pqxx::connection c{server_.db.url()};
   pqxx::nontransaction n{c};
-  const std::string stored = n.exec_params1("SELECT credentials FROM connector_accounts WHERE id = $1::uuid", id)[0]
-                                 .as<std::string>();
+  const std::string stored =
+      n.exec_params1("SELECT credentials FROM connector_accounts WHERE id = $1::uuid", id)[0]
+          .as<std::string>();
   EXPECT_EQ(stored.rfind("v1:", 0), 0u);
   EXPECT_EQ(stored.find(secret), std::string::npos);
   EXPECT_EQ(stored.find("connection_string"), std::string::npos);
@@ -87,7 +90,8 @@ TEST_F(ConnectorAccounts, PostgresCredentialsAreEncryptedMaskedAndNeverLogged) {
 }
 
 TEST_F(ConnectorAccounts, SettingsAreValidatedAgainstTheSpec) {
-  const auto missing = create({{"connector", "postgres"}, {"display_name", "x"}, {"credentials", json::object()}});
+  const auto missing =
+      create({{"connector", "postgres"}, {"display_name", "x"}, {"credentials", json::object()}});
   expect_problem(missing, 422, "validation_failed");
   EXPECT_NE(missing.body.find("credentials"), std::string::npos);
   const auto extra = create({{"connector", "postgres"},
@@ -97,7 +101,8 @@ TEST_F(ConnectorAccounts, SettingsAreValidatedAgainstTheSpec) {
   expect_problem(extra, 422, "validation_failed");
   EXPECT_NE(extra.body.find("config"), std::string::npos) << extra.body;
   expect_problem(create({{"connector", "nope"}, {"display_name", "x"}}), 422, "validation_failed");
-  expect_problem(create({{"connector", "csv"}, {"display_name", "x"}}), 422, "validation_failed");  // needs a file
+  expect_problem(create({{"connector", "csv"}, {"display_name", "x"}}), 422,
+                 "validation_failed");  // needs a file
   EXPECT_TRUE(client().get("/api/v1/connector-accounts", token_).json()["items"].empty());
 }
 
@@ -107,9 +112,10 @@ TEST_F(ConnectorAccounts, OnlyTheOwnerSeesAnAccount) {
   const std::string path = "/api/v1/connector-accounts/" + created.json()["id"].get<std::string>();
   const std::string other = signup(client(), unique_email())["access_token"];
   expect_problem(client().get(path, other), 404, "not_found");
-  expect_problem(client().request("PATCH", path, std::string(R"({"display_name":"stolen"})"),
-                                  {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + other}}),
-                 404, "not_found");
+  expect_problem(
+      client().request("PATCH", path, std::string(R"({"display_name":"stolen"})"),
+                       {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + other}}),
+      404, "not_found");
   expect_problem(client().post_json(path + "/check", json::object(), other), 404, "not_found");
   expect_problem(client().del(path, other), 404, "not_found");
   EXPECT_TRUE(client().get("/api/v1/connector-accounts", other).json()["items"].empty());
@@ -119,8 +125,9 @@ TEST_F(ConnectorAccounts, OnlyTheOwnerSeesAnAccount) {
 TEST_F(ConnectorAccounts, PatchAndDelete) {
   const std::string id = create({{"connector", "test-good"}, {"display_name", "a"}}).json()["id"];
   const std::string path = "/api/v1/connector-accounts/" + id;
-  const auto patched = client().request("PATCH", path, std::string(R"({"display_name":"b","credentials":{"k":"v"}})"),
-                                        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_}});
+  const auto patched =
+      client().request("PATCH", path, std::string(R"({"display_name":"b","credentials":{"k":"v"}})"),
+                       {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token_}});
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(patched.json()["display_name"], "b");
   EXPECT_EQ(patched.json()["credentials"]["k"], "********");
@@ -132,14 +139,16 @@ TEST_F(ConnectorAccounts, ApiKeepsAnsweringWhilePluginsHangAndCrash) {
   const std::string hang = create({{"connector", "test-hang"}, {"display_name", "h"}}).json()["id"];
   const std::string abort_id = create({{"connector", "test-abort"}, {"display_name", "a"}}).json()["id"];
   const std::string good = create({{"connector", "test-good"}, {"display_name", "g"}}).json()["id"];
-  auto hung = std::async(std::launch::async,
-                         [&] { return client().get("/api/v1/connector-accounts/" + hang + "/tables", token_); });
+  auto hung = std::async(std::launch::async, [&] {
+    return client().get("/api/v1/connector-accounts/" + hang + "/tables", token_);
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(client().get("/healthz").status, 200);
   EXPECT_EQ(client().get("/api/v1/connectors", token_).status, 200);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1000));
-  const auto crashed = client().post_json("/api/v1/connector-accounts/" + abort_id + "/check", json::object(), token_);
+  const auto crashed =
+      client().post_json("/api/v1/connector-accounts/" + abort_id + "/check", json::object(), token_);
   expect_problem(crashed, 502, "connector_crashed");
   const auto timed_out = hung.get();
   expect_problem(timed_out, 504, "connector_timeout");
@@ -150,13 +159,15 @@ TEST_F(ConnectorAccounts, ApiKeepsAnsweringWhilePluginsHangAndCrash) {
 
 TEST_F(ConnectorAccounts, CsvUploadedInChunksBecomesAnAccountWithItsFile) {
   std::string csv = "id,name,score\n";
-  for (int i = 1; i <= 500; ++i) csv += std::to_string(i) + ",\"name, " + std::to_string(i) + "\"," + std::to_string(i * 2) + "\n";
+  for (int i = 1; i <= 500; ++i)
+    csv += std::to_string(i) + ",\"name, " + std::to_string(i) + "\"," + std::to_string(i * 2) + "\n";
   const auto upload = client().post_json("/api/v1/uploads", {{"filename", "scores.csv"}}, token_);
   ASSERT_EQ(upload.status, 201) << upload.body;
   const std::string upload_id = upload.json()["id"];
   auto put = [&](std::size_t offset, const std::string& bytes) {
-    return client().request("PUT", "/api/v1/uploads/" + upload_id + "/chunks/" + std::to_string(offset), bytes,
-                            {{"Content-Type", "application/octet-stream"}, {"Authorization", "Bearer " + token_}});
+    return client().request(
+        "PUT", "/api/v1/uploads/" + upload_id + "/chunks/" + std::to_string(offset), bytes,
+        {{"Content-Type", "application/octet-stream"}, {"Authorization", "Bearer " + token_}});
   };
   for (std::size_t offset = 0; offset < csv.size(); offset += 4000) {
     const auto r = put(offset, csv.substr(offset, 4000));

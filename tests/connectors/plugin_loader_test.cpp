@@ -32,7 +32,9 @@ struct Rejection {
   const char* reason;
 };
 
-void PrintTo(const Rejection& r, std::ostream* os) { *os << r.file; }
+void PrintTo(const Rejection& r, std::ostream* os) {
+  *os << r.file;
+}
 
 class RejectsBadFiles : public ::testing::TestWithParam<Rejection> {};
 
