@@ -33,6 +33,13 @@ fi
 build_dir=${BUILD_DIR:-build}
 scratchd=$build_dir/bin/scratchd
 [[ -x $scratchd ]] || die "$scratchd not found or not executable (did the build fail?)"
+# The first-party connectors just built, plus the data folder's plugins (third-party .so files go there).
+if [[ -z ${SCRATCH_PLUGIN_DIRS:-} ]]; then
+  plugin_build_dir=$build_dir
+  [[ $plugin_build_dir == /* ]] || plugin_build_dir=$repo/$plugin_build_dir
+  SCRATCH_PLUGIN_DIRS="$plugin_build_dir/plugins:${SCRATCH_DATA_DIR:-$repo/data}/plugins"
+  export SCRATCH_PLUGIN_DIRS
+fi
 
 # Print the value of KEY from a dotenv file (last assignment wins; quotes removed).
 dotenv_get() {
