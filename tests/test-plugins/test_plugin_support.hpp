@@ -33,7 +33,18 @@ class ItemsConnector : public scratch::plugin::Connector {
   using Host = scratch::plugin::Host;
   using Call = scratch::plugin::Call;
 
-  json check(Host&, const Call&) override { return {{"ok", true}, {"message", "test plugin reachable"}}; }
+  // With config.probe_url, check goes through the host's HTTP client (so tests can see retries and rate
+  // limits apply to plugins); otherwise it just answers ok.
+  json check(Host& host, const Call& call) override {
+    if (call.config.contains("probe_url")) {
+      scratch::plugin::HttpRequest request;
+      request.url = call.config["probe_url"].get<std::string>();
+      request.headers["authorization"] = "Bearer " + call.credentials.value("token", "");
+      const auto response = host.http(request);
+      return {{"ok", response.status < 400}, {"status", response.status}, {"body", response.body}};
+    }
+    return {{"ok", true}, {"message", "test plugin reachable"}};
+  }
 
   json list_tables(Host&, const Call&) override {
     const json fields =
