@@ -7,6 +7,7 @@
 
 #include "app/config.hpp"
 #include "db/connection_pool.hpp"
+#include "jobs/job_handler.hpp"
 
 namespace scratch::app {
 
@@ -22,6 +23,7 @@ class BackgroundService {
 struct ServiceContext {
   const Config& config;
   db::ConnectionPool& pool;
+  const jobs::JobRegistry& job_types;
 };
 
 // The loops this process's role runs (worker loops for worker/all, schedulers for cron/all).

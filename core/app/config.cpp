@@ -150,20 +150,52 @@ const std::vector<ConfigOption>& config_options() {
        }},
       {"SCRATCH_CONNECTOR_RUNNERS", "connector-runners", "2",
        "connector-runner processes (concurrent connector calls); plugins run there, not in the server",
-       [](Config& c, const std::string& v) { c.connector_runners = parse_int("SCRATCH_CONNECTOR_RUNNERS", v, 1, 64); }},
+       [](Config& c, const std::string& v) {
+         c.connector_runners = parse_int("SCRATCH_CONNECTOR_RUNNERS", v, 1, 64);
+       }},
       {"SCRATCH_CONNECTOR_TIMEOUT_SECONDS", "connector-timeout", "60",
        "deadline for one connector call; a runner that overruns it is killed and restarted",
        [](Config& c, const std::string& v) {
          c.connector_timeout_seconds = parse_int("SCRATCH_CONNECTOR_TIMEOUT_SECONDS", v, 1, 3600);
        }},
-      {"SCRATCH_MAX_UPLOAD_BYTES", "max-upload-bytes", "1073741824", "largest file upload (e.g. a CSV source)",
+      {"SCRATCH_MAX_UPLOAD_BYTES", "max-upload-bytes", "1073741824",
+       "largest file upload (e.g. a CSV source)",
        [](Config& c, const std::string& v) {
-         c.max_upload_bytes = static_cast<std::uint64_t>(parse_int("SCRATCH_MAX_UPLOAD_BYTES", v, 1, 2147483647));
+         c.max_upload_bytes =
+             static_cast<std::uint64_t>(parse_int("SCRATCH_MAX_UPLOAD_BYTES", v, 1, 2147483647));
        }},
       {"SCRATCH_UPLOAD_CHUNK_BYTES", "upload-chunk-bytes", "8388608", "largest single upload chunk request",
        [](Config& c, const std::string& v) {
-         c.upload_chunk_bytes = static_cast<std::size_t>(parse_int("SCRATCH_UPLOAD_CHUNK_BYTES", v, 1024, 1 << 30));
+         c.upload_chunk_bytes =
+             static_cast<std::size_t>(parse_int("SCRATCH_UPLOAD_CHUNK_BYTES", v, 1024, 1 << 30));
        }},
+      {"SCRATCH_WORKER_THREADS", "worker-threads", "2", "job worker threads in worker/all roles",
+       [](Config& c, const std::string& v) {
+         c.worker_threads = parse_int("SCRATCH_WORKER_THREADS", v, 1, 256);
+       }},
+      {"SCRATCH_JOB_LEASE_SECONDS", "job-lease", "30",
+       "a running job's lease; a worker that stops renewing it for this long loses the job to another",
+       [](Config& c, const std::string& v) {
+         c.job_lease_seconds = parse_int("SCRATCH_JOB_LEASE_SECONDS", v, 3, 3600);
+       }},
+      {"SCRATCH_JOBS_PER_USER", "jobs-per-user", "4",
+       "jobs of one user running at once, so none starves others",
+       [](Config& c, const std::string& v) {
+         c.jobs_per_user = parse_int("SCRATCH_JOBS_PER_USER", v, 1, 1000);
+       }},
+      {"SCRATCH_JOB_RETENTION_HOURS", "job-retention", "168",
+       "finished jobs are pruned after this many hours",
+       [](Config& c, const std::string& v) {
+         c.job_retention_hours = parse_int("SCRATCH_JOB_RETENTION_HOURS", v, 1, 24 * 3650);
+       }},
+      {"SCRATCH_REAPER_INTERVAL_SECONDS", "reaper-interval", "5",
+       "how often cron requeues jobs with expired leases",
+       [](Config& c, const std::string& v) {
+         c.reaper_interval_seconds = parse_int("SCRATCH_REAPER_INTERVAL_SECONDS", v, 1, 3600);
+       }},
+      {"SCRATCH_DIAGNOSTIC_JOBS", "diagnostic-jobs", "false",
+       "allow enqueueing the diag.* job types through POST /api/v1/jobs (for tests and benchmarks)",
+       [](Config& c, const std::string& v) { c.diagnostic_jobs = parse_bool("SCRATCH_DIAGNOSTIC_JOBS", v); }},
   };
   return options;
 }

@@ -48,6 +48,12 @@ struct Config {
   int connector_timeout_seconds = 60;
   std::uint64_t max_upload_bytes = 1ull << 30;
   std::size_t upload_chunk_bytes = 8u << 20;
+  int worker_threads = 2;
+  int job_lease_seconds = 30;
+  int jobs_per_user = 4;
+  int job_retention_hours = 168;
+  int reaper_interval_seconds = 5;
+  bool diagnostic_jobs = false;
 };
 
 struct ConfigOption {

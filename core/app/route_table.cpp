@@ -1,6 +1,7 @@
 #include "app/route_table.hpp"
 
 #include "accounts/account_routes.hpp"
+#include "jobs/job_routes.hpp"
 
 namespace scratch::app {
 
@@ -11,6 +12,8 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   accounts::add_connector_routes(router, services.connectors, services.authenticator);
   accounts::add_account_routes(router, services.accounts, services.authenticator);
   accounts::add_upload_routes(router, services.uploads, services.authenticator, services.upload_chunk_bytes);
+  jobs::add_job_routes(router, services.jobs, services.job_types, services.diagnostic_jobs, services.pool,
+                       services.authenticator);
 }
 
 }  // namespace scratch::app

@@ -8,6 +8,7 @@
 #include "admin/admin_routes.hpp"
 #include "auth/auth_routes.hpp"
 #include "http/router.hpp"
+#include "jobs/job_handler.hpp"
 
 namespace scratch::app {
 
@@ -21,6 +22,10 @@ struct ApiServices {
   accounts::AccountService& accounts;
   uploads::UploadService& uploads;
   std::size_t upload_chunk_bytes;
+  jobs::JobQueue& jobs;
+  const jobs::JobRegistry& job_types;
+  bool diagnostic_jobs;
+  db::ConnectionPool& pool;
 };
 
 // The /api/v1 routes served by the api and all roles (operational routes are added separately).

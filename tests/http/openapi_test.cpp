@@ -22,10 +22,14 @@ std::set<std::pair<std::string, std::string>> router_routes() {
   auth::ApiTokenService tokens(pool);
   connectors::RunnerPool runners({});  // never started: only its routes matter here
   uploads::UploadService uploads(pool, "/nonexistent", 1);
-  accounts::AccountService accounts(pool, runners, crypto::SecretBox(std::string(32, 'k')), uploads, "/nonexistent",
-                                    std::chrono::seconds(1));
-  app::ApiServices services{auth_service, authenticator, tokens, [] { return json::object(); }, "all",
-                            runners, accounts, uploads, 1 << 20};
+  accounts::AccountService accounts(pool, runners, crypto::SecretBox(std::string(32, 'k')), uploads,
+                                    "/nonexistent", std::chrono::seconds(1));
+  jobs::JobQueue queue(pool);
+  jobs::JobRegistry job_types;
+  app::ApiServices services{auth_service, authenticator, tokens,    [] { return json::object(); },
+                            "all",        runners,       accounts,  uploads,
+                            1 << 20,      queue,         job_types, false,
+                            pool};
   http::Router router;
   http::Metrics metrics;
   http::add_ops_routes(

@@ -17,6 +17,7 @@
 #include "http/dispatcher.hpp"
 #include "http/ops_routes.hpp"
 #include "http/pistache_server.hpp"
+#include "jobs/diagnostic_jobs.hpp"
 
 namespace scratch::app {
 namespace {
@@ -139,6 +140,9 @@ int serve_command(Config config) {
   uploads::UploadService uploads(pool, config.data_dir, config.max_upload_bytes);
   accounts::AccountService accounts(pool, runners, crypto::SecretBox(config.master_key), uploads,
                                     config.data_dir, std::chrono::seconds(config.connector_timeout_seconds));
+  jobs::JobRegistry job_types;
+  if (config.diagnostic_jobs) jobs::add_diagnostic_jobs(job_types);
+  jobs::JobQueue job_queue(pool);
   ApiServices api{auth_service,
                   authenticator,
                   api_tokens,
@@ -147,7 +151,11 @@ int serve_command(Config config) {
                   runners,
                   accounts,
                   uploads,
-                  config.upload_chunk_bytes};
+                  config.upload_chunk_bytes,
+                  job_queue,
+                  job_types,
+                  config.diagnostic_jobs,
+                  pool};
   if (serves_api(config.role)) add_api_routes(router, api);
   std::size_t largest_body = config.max_body_bytes;
   for (const auto& route : router.routes())
@@ -163,7 +171,7 @@ int serve_command(Config config) {
                               dispatcher);
   server.start();
 
-  auto services = make_background_services({config, pool});
+  auto services = make_background_services({config, pool, job_types});
   for (auto& s : services) {
     s->start();
     spdlog::info("started {}", s->name());
