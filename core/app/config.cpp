@@ -196,6 +196,11 @@ const std::vector<ConfigOption>& config_options() {
       {"SCRATCH_DIAGNOSTIC_JOBS", "diagnostic-jobs", "false",
        "allow enqueueing the diag.* job types through POST /api/v1/jobs (for tests and benchmarks)",
        [](Config& c, const std::string& v) { c.diagnostic_jobs = parse_bool("SCRATCH_DIAGNOSTIC_JOBS", v); }},
+      {"SCRATCH_SSE_HEARTBEAT_SECONDS", "sse-heartbeat", "15",
+       "how often event streams send a heartbeat comment (keeps proxies from closing idle streams)",
+       [](Config& c, const std::string& v) {
+         c.sse_heartbeat_seconds = parse_int("SCRATCH_SSE_HEARTBEAT_SECONDS", v, 1, 3600);
+       }},
   };
   return options;
 }

@@ -54,6 +54,7 @@ struct Config {
   int job_retention_hours = 168;
   int reaper_interval_seconds = 5;
   bool diagnostic_jobs = false;
+  int sse_heartbeat_seconds = 15;
 };
 
 struct ConfigOption {

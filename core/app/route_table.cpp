@@ -1,6 +1,7 @@
 #include "app/route_table.hpp"
 
 #include "accounts/account_routes.hpp"
+#include "events/event_routes.hpp"
 #include "jobs/job_routes.hpp"
 
 namespace scratch::app {
@@ -14,6 +15,7 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   accounts::add_upload_routes(router, services.uploads, services.authenticator, services.upload_chunk_bytes);
   jobs::add_job_routes(router, services.jobs, services.job_types, services.diagnostic_jobs, services.pool,
                        services.authenticator);
+  events::add_event_routes(router, services.events, services.jobs, services.authenticator);
 }
 
 }  // namespace scratch::app

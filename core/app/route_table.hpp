@@ -8,6 +8,7 @@
 #include "admin/admin_routes.hpp"
 #include "auth/auth_routes.hpp"
 #include "http/router.hpp"
+#include "events/event_bus.hpp"
 #include "jobs/job_handler.hpp"
 
 namespace scratch::app {
@@ -26,6 +27,7 @@ struct ApiServices {
   const jobs::JobRegistry& job_types;
   bool diagnostic_jobs;
   db::ConnectionPool& pool;
+  events::EventBus& events;
 };
 
 // The /api/v1 routes served by the api and all roles (operational routes are added separately).

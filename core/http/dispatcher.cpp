@@ -92,7 +92,8 @@ Response Dispatcher::route_and_run(Request& request) {
   }
   request.route = match.route->path;
   request.path_params = match.params;
-  const std::size_t limit = match.route->doc.max_body_bytes ? match.route->doc.max_body_bytes : options_.max_body_bytes;
+  const std::size_t limit =
+      match.route->doc.max_body_bytes ? match.route->doc.max_body_bytes : options_.max_body_bytes;
   if (request.body.size() > limit) {
     return problem_response(ApiError(413, "payload_too_large", "Request body too large",
                                      "the body is " + std::to_string(request.body.size()) +

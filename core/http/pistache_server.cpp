@@ -5,9 +5,12 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <sstream>
 
 namespace scratch::http {
@@ -51,6 +54,40 @@ bool wants_close(const PH::Request& req) {
   return v.find("close") != std::string::npos;
 }
 
+// Writes chunked-encoding frames through Peer::send, which only queues them for the reactor thread: the
+// safe way to write from another thread in this Pistache version (see the toolchain notes).
+class PeerStreamSink : public StreamSink {
+ public:
+  explicit PeerStreamSink(std::weak_ptr<Pistache::Tcp::Peer> peer) : peer_(std::move(peer)) {}
+  bool send(const std::string& data) override { return write(chunk(data)); }
+  void close() override {
+    if (!closed_.exchange(true)) write("0\r\n\r\n", true);
+  }
+
+ private:
+  static constexpr long long kMaxUnsentBytes = 1 << 20;
+  static std::string chunk(const std::string& data) {
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    return size + data + "\r\n";
+  }
+  bool write(const std::string& bytes, bool final_chunk = false) {
+    if (closed_ && !final_chunk) return false;
+    auto peer = peer_.lock();
+    if (!peer) return false;
+    if (unsent_->load() > kMaxUnsentBytes) return false;  // the client stopped reading
+    const long long n = static_cast<long long>(bytes.size());
+    *unsent_ += n;
+    auto unsent = unsent_;
+    peer->send(Pistache::RawBuffer(bytes, bytes.size()))
+        .then([unsent, n](ssize_t) { *unsent -= n; }, [unsent, n](std::exception_ptr) { *unsent -= n; });
+    return true;
+  }
+  std::weak_ptr<Pistache::Tcp::Peer> peer_;
+  std::shared_ptr<std::atomic<long long>> unsent_ = std::make_shared<std::atomic<long long>>(0);
+  std::atomic<bool> closed_{false};
+};
+
 class PistacheHandler : public PH::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
@@ -78,11 +115,20 @@ class PistacheHandler : public PH::Handler {
       }
       writer.headers().add(std::make_shared<DynamicHeader>(name, value));
     }
-    if (!response.content_type.empty() && response.file_path.empty()) {
+    if (!response.content_type.empty() && response.file_path.empty() && !response.stream) {
       writer.headers().add(std::make_shared<DynamicHeader>("Content-Type", response.content_type));
     }
     writer.headers().add<PH::Header::Connection>(close ? PH::ConnectionControl::Close
                                                        : PH::ConnectionControl::KeepAlive);
+    if (response.stream) {
+      writer.headers().add(std::make_shared<DynamicHeader>("Content-Type", "text/event-stream"));
+      writer.headers().add(std::make_shared<DynamicHeader>("Cache-Control", "no-cache"));
+      writer.headers().add(std::make_shared<DynamicHeader>("X-Accel-Buffering", "no"));
+      auto stream = writer.stream(PH::Code::Ok);
+      stream.flush();
+      response.stream(std::make_shared<PeerStreamSink>(writer.getPeer()));
+      return;
+    }
     if (!response.file_path.empty()) {
       writer.headers().remove<PH::Header::Connection>();
       PH::serveFile(writer, response.file_path, PH::Mime::MediaType::fromString(response.content_type));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/problem.hpp"
+#include "http/stream_sink.hpp"
 
 namespace scratch::http {
 
@@ -14,6 +15,7 @@ struct Response {
   std::string content_type = "application/json";
   HeaderList headers{};
   std::string file_path{};  // when set, the file's bytes are the body (streamed from disk, not loaded)
+  StreamStart stream{};     // when set, a streaming response (SSE) handed to this callback
 
   static Response json(int status, const nlohmann::json& body) {
     return Response{status, body.dump(), "application/json", {}};
@@ -22,6 +24,11 @@ struct Response {
   static Response file(std::string path, std::string content_type) {
     Response r{200, "", std::move(content_type), {}};
     r.file_path = std::move(path);
+    return r;
+  }
+  static Response event_stream(StreamStart start) {
+    Response r{200, "", "text/event-stream", {}};
+    r.stream = std::move(start);
     return r;
   }
   static Response text(int status, std::string body, std::string content_type) {

@@ -29,7 +29,8 @@ struct RouteDoc {
   std::string response_content_type = "application/json";
   std::vector<int> error_statuses{};
   std::size_t max_body_bytes = 0;  // 0: the server-wide limit; larger for upload routes
-  std::string request_content_type = "application/json";  // problem+json responses this route can give, besides 500 and 503
+  std::string request_content_type =
+      "application/json";  // problem+json responses this route can give, besides 500 and 503
 };
 
 struct Route {

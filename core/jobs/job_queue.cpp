@@ -48,6 +48,21 @@ json job_json(const pqxx::row& r) {
           {"run_after", r[17].as<std::string>()}};
 }
 
+// Appends the job's current state to the event log (jobs of users only), notifying listeners at commit.
+// kind: "job.progress", or empty for "job.<state>".
+void publish_job(pqxx::transaction_base& tx, const std::string& id, const std::string& kind = "") {
+  tx.exec_params(
+      "WITH e AS (INSERT INTO events (user_id, topic, entity_id, kind, data) "
+      "  SELECT user_id, 'job', id, coalesce(nullif($2, ''), 'job.' || state), jsonb_build_object("
+      "    'id', id, 'type', type, 'state', state, 'attempts', attempts, 'error', error, 'result', result, "
+      "    'progress', CASE WHEN progress_total IS NULL AND progress_message IS NULL THEN NULL ELSE "
+      "      jsonb_build_object('done', progress_done, 'total', progress_total, 'message', progress_message) "
+      "END) "
+      "  FROM jobs WHERE id = $1::uuid AND user_id IS NOT NULL RETURNING seq) "
+      "SELECT pg_notify('scratch_events', seq::text) FROM e",
+      id, kind);
+}
+
 }  // namespace
 
 std::chrono::milliseconds retry_backoff(int attempt, std::chrono::milliseconds base,
@@ -61,14 +76,16 @@ std::chrono::milliseconds retry_backoff(int attempt, std::chrono::milliseconds b
 
 std::string JobQueue::enqueue(pqxx::transaction_base& tx, const std::string& type, const std::string& user_id,
                               const json& payload, const EnqueueOptions& options) {
-  return tx
-      .exec_params1(
-          "INSERT INTO jobs (type, user_id, payload, priority, max_attempts, run_after) "
-          "VALUES ($1, nullif($2, '')::uuid, $3::jsonb, $4, $5, now() + make_interval(secs => $6)) RETURNING "
-          "id::text",
-          type, user_id, payload.dump(), options.priority, options.max_attempts,
-          static_cast<long long>(options.delay.count()))[0]
-      .as<std::string>();
+  const std::string id = tx.exec_params1(
+                               "INSERT INTO jobs (type, user_id, payload, priority, max_attempts, run_after) "
+                               "VALUES ($1, nullif($2, '')::uuid, $3::jsonb, $4, $5, now() + "
+                               "make_interval(secs => $6)) RETURNING "
+                               "id::text",
+                               type, user_id, payload.dump(), options.priority, options.max_attempts,
+                               static_cast<long long>(options.delay.count()))[0]
+                             .as<std::string>();
+  publish_job(tx, id);
+  return id;
 }
 
 std::optional<ClaimedJob> JobQueue::claim(const std::string& worker, const std::vector<std::string>& types,
@@ -109,6 +126,7 @@ std::optional<ClaimedJob> JobQueue::claim(const std::string& worker, const std::
           "  updated_at = now() WHERE id = $1::uuid "
           "RETURNING type, payload::text, attempts, max_attempts",
           id, worker, static_cast<long long>(lease.count()));
+      publish_job(tx, id);
       return ClaimedJob{id,
                         row[0].as<std::string>(),
                         user,
@@ -137,6 +155,7 @@ void JobQueue::progress(const std::string& id, const std::string& worker, long l
         "UPDATE jobs SET progress_done = $3, progress_total = $4, progress_message = $5, updated_at = now() "
         "WHERE id = $1::uuid AND lease_owner = $2 AND state = 'running'",
         id, worker, done, total, message);
+    publish_job(tx, id, "job.progress");
   });
 }
 
@@ -158,6 +177,7 @@ bool JobQueue::succeed(const std::string& id, const std::string& worker, const j
               id, worker, result.dump())
             .affected_rows() == 1;
     if (mine && effects) effects(tx);  // same transaction: the effect happens exactly when the job succeeds
+    if (mine) publish_job(tx, id);
     return mine;
   });
 }
@@ -165,29 +185,35 @@ bool JobQueue::succeed(const std::string& id, const std::string& worker, const j
 bool JobQueue::fail(const std::string& id, const std::string& worker, const json& error, bool retryable,
                     std::chrono::milliseconds backoff) {
   return db::with_transaction(pool_, [&](pqxx::work& tx) {
-    return tx.exec_params(
-                 "UPDATE jobs SET "
-                 "  state = CASE WHEN $4 AND attempts < max_attempts AND NOT cancel_requested THEN 'queued' "
-                 "               WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END, "
-                 "  run_after = now() + make_interval(secs => $5::double precision / 1000), "
-                 "  finished_at = CASE WHEN $4 AND attempts < max_attempts AND NOT cancel_requested THEN "
-                 "NULL "
-                 "                     ELSE now() END, "
-                 "  error = $3::jsonb, lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
-                 "WHERE id = $1::uuid AND lease_owner = $2 AND state = 'running'",
-                 id, worker, error.dump(), retryable, static_cast<long long>(backoff.count()))
-               .affected_rows() == 1;
+    const bool mine =
+        tx.exec_params(
+              "UPDATE jobs SET "
+              "  state = CASE WHEN $4 AND attempts < max_attempts AND NOT cancel_requested THEN 'queued' "
+              "               WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END, "
+              "  run_after = now() + make_interval(secs => $5::double precision / 1000), "
+              "  finished_at = CASE WHEN $4 AND attempts < max_attempts AND NOT cancel_requested THEN "
+              "NULL "
+              "                     ELSE now() END, "
+              "  error = $3::jsonb, lease_owner = NULL, lease_expires_at = NULL, updated_at = now() "
+              "WHERE id = $1::uuid AND lease_owner = $2 AND state = 'running'",
+              id, worker, error.dump(), retryable, static_cast<long long>(backoff.count()))
+            .affected_rows() == 1;
+    if (mine) publish_job(tx, id);
+    return mine;
   });
 }
 
 bool JobQueue::mark_cancelled(const std::string& id, const std::string& worker) {
   return db::with_transaction(pool_, [&](pqxx::work& tx) {
-    return tx.exec_params(
-                 "UPDATE jobs SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, "
-                 "  finished_at = now(), updated_at = now() "
-                 "WHERE id = $1::uuid AND lease_owner = $2 AND state = 'running'",
-                 id, worker)
-               .affected_rows() == 1;
+    const bool mine =
+        tx.exec_params(
+              "UPDATE jobs SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, "
+              "  finished_at = now(), updated_at = now() "
+              "WHERE id = $1::uuid AND lease_owner = $2 AND state = 'running'",
+              id, worker)
+            .affected_rows() == 1;
+    if (mine) publish_job(tx, id);
+    return mine;
   });
 }
 
@@ -215,6 +241,7 @@ std::optional<json> JobQueue::request_cancel(const std::string& user_id, const s
             kColumns,
         id, user_id);
     if (r.empty()) return std::nullopt;
+    if (r[0][3].as<std::string>() == "cancelled") publish_job(tx, id);
     return job_json(r[0]);
   });
 }

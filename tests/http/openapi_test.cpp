@@ -26,10 +26,14 @@ std::set<std::pair<std::string, std::string>> router_routes() {
                                     "/nonexistent", std::chrono::seconds(1));
   jobs::JobQueue queue(pool);
   jobs::JobRegistry job_types;
-  app::ApiServices services{auth_service, authenticator, tokens,    [] { return json::object(); },
-                            "all",        runners,       accounts,  uploads,
-                            1 << 20,      queue,         job_types, false,
-                            pool};
+  events::EventBus bus(pool, "postgresql://nowhere.invalid/none", {});
+  app::ApiServices services{auth_service, authenticator,
+                            tokens,       [] { return json::object(); },
+                            "all",        runners,
+                            accounts,     uploads,
+                            1 << 20,      queue,
+                            job_types,    false,
+                            pool,         bus};
   http::Router router;
   http::Metrics metrics;
   http::add_ops_routes(

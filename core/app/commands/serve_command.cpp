@@ -143,6 +143,10 @@ int serve_command(Config config) {
   jobs::JobRegistry job_types;
   if (config.diagnostic_jobs) jobs::add_diagnostic_jobs(job_types);
   jobs::JobQueue job_queue(pool);
+  events::EventBus event_bus(
+      pool, config.database_url,
+      {std::chrono::milliseconds(1000), std::chrono::seconds(config.sse_heartbeat_seconds)});
+  if (serves_api(config.role)) event_bus.start();
   ApiServices api{auth_service,
                   authenticator,
                   api_tokens,
@@ -155,7 +159,8 @@ int serve_command(Config config) {
                   job_queue,
                   job_types,
                   config.diagnostic_jobs,
-                  pool};
+                  pool,
+                  event_bus};
   if (serves_api(config.role)) add_api_routes(router, api);
   std::size_t largest_body = config.max_body_bytes;
   for (const auto& route : router.routes())
@@ -183,6 +188,7 @@ int serve_command(Config config) {
   sigwait(&stop_signals, &received);
   spdlog::info("received {}, draining (up to {} s)", received == SIGTERM ? "SIGTERM" : "SIGINT",
                config.shutdown_grace_seconds);
+  event_bus.stop();  // ends open event streams cleanly before the connections close
   server.stop(std::chrono::seconds(config.shutdown_grace_seconds));
   for (auto it = services.rbegin(); it != services.rend(); ++it)
     (*it)->stop();

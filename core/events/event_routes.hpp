@@ -1,0 +1,15 @@
+// Server-Sent Events: GET /api/v1/events (all of the caller's events) and GET /api/v1/jobs/{id}/events
+// (one job's progress until it finishes). Resume with the Last-Event-ID header or ?last_event_id=.
+#pragma once
+
+#include "auth/authenticator.hpp"
+#include "events/event_bus.hpp"
+#include "http/router.hpp"
+#include "jobs/job_queue.hpp"
+
+namespace scratch::events {
+
+void add_event_routes(http::Router& router, EventBus& bus, jobs::JobQueue& jobs,
+                      const auth::Authenticator& authenticator);
+
+}  // namespace scratch::events
