@@ -153,5 +153,47 @@ TEST(Sse, HeartbeatsKeepAnIdleStreamAliveAndBadResumeIdsAreRefused) {
   EXPECT_EQ(anonymous.status(), 401);
 }
 
+TEST(Sse, AClientThatStopsReadingIsDroppedWithoutStallingOthers) {
+  TwoInstances s;
+  const auto c = s.api.client();
+  const auto signed_up =
+      c.post_json("/api/v1/auth/signup", {{"email", unique_email()}, {"password", "long enough pw"}});
+  const std::string token = signed_up.json()["access_token"];
+  const std::string user = signed_up.json()["user"]["id"];
+  SseClient stalled(s.api.process->port(), "/api/v1/events", token);  // never read until the end
+  SseClient active(s.api.process->port(), "/api/v1/events", token);
+  constexpr int kEvents = 200;
+  const std::string blob(100 * 1024, 'x');  // 20 MB in all: far past the kernel's socket buffers
+  std::thread publisher([&] {
+    pqxx::connection db{s.api.db.url()};
+    for (int i = 0; i < kEvents; ++i) {
+      pqxx::work w{db};
+      const auto seq =
+          w.exec_params1(
+               "INSERT INTO events (user_id, topic, kind, data) VALUES ($1::uuid, 'bench', 'bench.big', "
+               "jsonb_build_object('i', $2::int, 'blob', $3::text)) RETURNING seq",
+               user, i, blob)[0]
+              .as<long long>();
+      w.exec_params("SELECT pg_notify('scratch_events', $1)", std::to_string(seq));
+      w.commit();
+    }
+  });
+  int received = 0;
+  const auto started = std::chrono::steady_clock::now();
+  while (received < kEvents) {
+    auto e = active.next(10s);
+    ASSERT_TRUE(e.has_value()) << "active client got " << received;
+    if (e->event == "bench.big") ++received;
+  }
+  publisher.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
+  int stalled_received = 0;
+  while (auto e = stalled.next(3s)) {
+    if (e->event == "bench.big") ++stalled_received;
+  }
+  EXPECT_LT(stalled_received, kEvents);  // dropped once its unsent bytes passed the cap
+  EXPECT_TRUE(s.api.process->running());
+}
+
 }  // namespace
 }  // namespace scratch::test

@@ -222,6 +222,18 @@ TEST_F(JobQueueTest, EachCronTickRunsOnceAcrossInstances) {
   EXPECT_EQ(taken.load(), 1);
 }
 
+TEST_F(JobQueueTest, PruningRemovesOnlyOldFinishedJobs) {
+  const std::string old_done = enqueue("diag.noop", json::object());
+  const std::string fresh_done = enqueue("diag.noop", json::object());
+  const std::string old_queued = enqueue("diag.noop", json::object());
+  sql("UPDATE jobs SET state = 'succeeded', finished_at = now() - interval '10 days' WHERE id = '" +
+      old_done + "'");
+  sql("UPDATE jobs SET state = 'succeeded', finished_at = now() WHERE id = '" + fresh_done + "'");
+  sql("UPDATE jobs SET created_at = now() - interval '10 days' WHERE id = '" + old_queued + "'");
+  EXPECT_EQ(queue_.prune_finished(std::chrono::hours(24 * 7)), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 2);
+}
+
 TEST_F(JobQueueTest, EnqueueInsideARolledBackTransactionLeavesNoJob) {
   try {
     db::with_transaction(pool_, [&](pqxx::work& tx) {
