@@ -1,4 +1,8 @@
 #include "app/background_service.hpp"
+
+#include <pqxx/pqxx>
+
+#include "db/transaction.hpp"
 #include "jobs/cron_service.hpp"
 #include "jobs/job_workers.hpp"
 
@@ -21,6 +25,14 @@ std::vector<std::unique_ptr<BackgroundService>> make_background_services(const S
         {"jobs.prune_finished", std::chrono::seconds(3600),
          [pool, hours = config.job_retention_hours] {
            jobs::JobQueue(*pool).prune_finished(std::chrono::hours(hours));
+         }},
+        {"events.prune", std::chrono::seconds(3600),
+         [pool, hours = config.job_retention_hours] {
+           // Clients resume from the log; as far back as jobs are kept is plenty.
+           db::with_transaction(*pool, [&](pqxx::work& tx) {
+             tx.exec_params("DELETE FROM events WHERE created_at < now() - make_interval(hours => $1)",
+                            hours);
+           });
          }},
     };
     services.push_back(std::make_unique<jobs::CronService>(context.pool, std::move(tasks)));

@@ -272,12 +272,15 @@ CallResult RunnerPool::call(const std::string& connector, const std::string& op,
     return {false,
             error("connector_crashed", "the connector crashed during " + what + ": runner " + why, true)};
   }
-  release(false, "");
   json reply = json::parse(frame, nullptr, false);
   if (!reply.is_object() || reply.value("id", 0UL) != id) {
+    // Out of step with this runner: start a fresh one rather than read the next reply as this one's.
+    reap(*slot, true);
+    release(true, "malformed reply");
     return {false, error("runner_protocol",
                          "the connector runner answered " + what + " with a malformed reply", true)};
   }
+  release(false, "");
   if (reply.value("ok", false)) return {true, reply.value("result", json::object())};
   return {false, reply.value("error", error("plugin_error", "unknown error", false))};
 }
