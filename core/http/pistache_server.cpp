@@ -65,7 +65,8 @@ class PeerStreamSink : public StreamSink {
   }
 
  private:
-  static constexpr long long kMaxUnsentBytes = 1 << 20;
+  // Generous enough for a burst to a healthy client; a client that stops reading hits it and is dropped.
+  static constexpr long long kMaxUnsentBytes = 8 << 20;
   static std::string chunk(const std::string& data) {
     char size[20];
     std::snprintf(size, sizeof size, "%zx\r\n", data.size());

@@ -162,8 +162,8 @@ TEST(Sse, AClientThatStopsReadingIsDroppedWithoutStallingOthers) {
   const std::string user = signed_up.json()["user"]["id"];
   SseClient stalled(s.api.process->port(), "/api/v1/events", token);  // never read until the end
   SseClient active(s.api.process->port(), "/api/v1/events", token);
-  constexpr int kEvents = 200;
-  const std::string blob(100 * 1024, 'x');  // 20 MB in all: far past the kernel's socket buffers
+  constexpr int kEvents = 400;
+  const std::string blob(100 * 1024, 'x');  // 40 MB in all: past the socket buffers and the 8 MiB allowance
   std::thread publisher([&] {
     pqxx::connection db{s.api.db.url()};
     for (int i = 0; i < kEvents; ++i) {
@@ -181,12 +181,13 @@ TEST(Sse, AClientThatStopsReadingIsDroppedWithoutStallingOthers) {
   int received = 0;
   const auto started = std::chrono::steady_clock::now();
   while (received < kEvents) {
-    auto e = active.next(10s);
-    ASSERT_TRUE(e.has_value()) << "active client got " << received;
+    auto e = active.next(20s);
+    if (!e) break;
     if (e->event == "bench.big") ++received;
   }
   publisher.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 30s);
+  EXPECT_EQ(received, kEvents);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 60s);
   int stalled_received = 0;
   while (auto e = stalled.next(3s)) {
     if (e->event == "bench.big") ++stalled_received;
