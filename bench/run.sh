@@ -19,7 +19,7 @@ trap cleanup EXIT
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scratch-bench.XXXXXX")
 pg_prepare_dir "$tmp"
 pg_init "$tmp/data" postgres "" --no-sync
-port=$((20000 + RANDOM % 30000))
-pg_start "$tmp/data" "$port" "$tmp" "$tmp/postgres.log" -c max_connections=300
+# Durable settings (fsync on), unlike the test cluster: the figures should resemble a real server's.
+port=$(pg_start_on_free_port "$tmp/data" "$tmp" "$tmp/postgres.log" -c max_connections=300)
 export SCRATCH_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 "$build_dir/bin/jobs_events_bench"

@@ -47,20 +47,9 @@ pg_prepare_dir "$tmp" || die "cannot prepare $tmp for PostgreSQL"
 pg_init "$tmp/data" postgres "" --no-sync || die "initdb failed"
 
 log=$tmp/postgres.log
-port=
-for _ in {1..10}; do
-  candidate=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
-  rc=0
-  pg_start "$tmp/data" "$candidate" "$tmp" "$log" \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-    -c max_connections=300 || rc=$?
-  if ((rc == 0)); then
-    port=$candidate
-    break
-  fi
-  ((rc == 98)) || die "could not start PostgreSQL"
-done
-[[ -n $port ]] || die "no free port found for PostgreSQL after 10 attempts"
+port=$(pg_start_on_free_port "$tmp/data" "$tmp" "$log" \
+  -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300) ||
+  die "could not start PostgreSQL"
 
 export SCRATCH_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 SCRATCH_TEST_PG_BINDIR=$(pg_bindir)

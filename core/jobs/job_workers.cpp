@@ -14,7 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-// Renews the lease every third of its length until stopped; notes when the lease was lost.
+// Renews the lease every third of its length until stopped. A lost lease needs no action here: the
+// worker's final write is conditional on the lease, so a reclaimed job's late result is discarded.
 class Heartbeat {
  public:
   Heartbeat(JobQueue& queue, std::string id, std::string worker, std::chrono::seconds lease)
@@ -22,14 +23,12 @@ class Heartbeat {
           std::unique_lock lock(mutex_);
           while (!cv_.wait_for(lock, lease / 3, [this] { return done_; })) {
             lock.unlock();
-            bool kept = true;
             try {
-              kept = queue.heartbeat(id, worker, lease);
+              queue.heartbeat(id, worker, lease);
             } catch (const std::exception& e) {
               spdlog::warn("heartbeat for job {} failed: {}", id, e.what());
             }
             lock.lock();
-            if (!kept) lost_ = true;
           }
         }) {}
   ~Heartbeat() {
@@ -45,7 +44,6 @@ class Heartbeat {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool done_ = false;
-  bool lost_ = false;
   std::thread thread_;
 };
 

@@ -292,3 +292,23 @@ pg_urlencode() {
   done
   printf '%s\n' "$out"
 }
+
+# pg_start_on_free_port CLUSTER_DIR SOCKET_DIR LOGFILE [extra postgres options]
+# Starts the cluster on a random port in 20000-60000, trying another when one is taken (up to 10 tries).
+# Prints the port. For throwaway clusters (tests, benchmarks).
+pg_start_on_free_port() {
+  local dir=$1 sock=$2 log=$3 candidate rc
+  shift 3
+  for _ in {1..10}; do
+    candidate=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
+    rc=0
+    pg_start "$dir" "$candidate" "$sock" "$log" "$@" >&2 || rc=$?
+    if ((rc == 0)); then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+    ((rc == 98)) || return 1
+  done
+  _pg_err "no free port found for PostgreSQL after 10 attempts"
+  return 1
+}
