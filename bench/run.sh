@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against a throwaway PostgreSQL (same settings as the test suite) and prints the
 # figures with their same-run baselines. Usage: bench/run.sh
+# bench/run.sh snapshots [args] runs the snapshot benchmarks instead (bench/snapshots.sh --help).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if [[ ${1:-} == snapshots ]]; then
+  shift
+  exec bench/snapshots.sh "$@"
+fi
 source scripts/lib/pg.sh
 scripts/build.sh
 build_dir=${BUILD_DIR:-build}

@@ -16,6 +16,9 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   jobs::add_job_routes(router, services.jobs, services.job_types, services.diagnostic_jobs, services.pool,
                        services.authenticator);
   events::add_event_routes(router, services.events, services.jobs, services.authenticator);
+  snapshots::add_snapshot_routes(router, services.snapshots, services.events);
+  snapshots::add_record_routes(router, services.snapshots);
+  snapshots::add_suggestion_routes(router, services.snapshots);
 }
 
 }  // namespace scratch::app

@@ -10,6 +10,7 @@
 #include "http/router.hpp"
 #include "events/event_bus.hpp"
 #include "jobs/job_handler.hpp"
+#include "snapshots/snapshot_routes.hpp"
 
 namespace scratch::app {
 
@@ -28,6 +29,7 @@ struct ApiServices {
   bool diagnostic_jobs;
   db::ConnectionPool& pool;
   events::EventBus& events;
+  snapshots::SnapshotServices& snapshots;
 };
 
 // The /api/v1 routes served by the api and all roles (operational routes are added separately).

@@ -25,6 +25,21 @@ Authenticator::Authenticator(db::ConnectionPool& pool, std::string session_secre
     : pool_(pool), session_secret_(std::move(session_secret)) {}
 
 std::optional<Principal> Authenticator::optional(const http::Request& request) const {
+  auto principal = optional_user_or_agent(request);
+  if (principal && principal->is_agent()) {
+    throw ApiError(403, "agent_token_forbidden", "Not allowed for agent tokens",
+                   "an agent token can only read its snapshot and suggest changes");
+  }
+  return principal;
+}
+
+Principal Authenticator::require_user_or_agent(const http::Request& request) const {
+  auto principal = optional_user_or_agent(request);
+  if (!principal) throw http::errors::unauthorized("send 'Authorization: Bearer <token>'");
+  return *principal;
+}
+
+std::optional<Principal> Authenticator::optional_user_or_agent(const http::Request& request) const {
   const auto header = request.header("Authorization");
   if (!header) return std::nullopt;
   const std::string& value = *header;
@@ -38,6 +53,7 @@ std::optional<Principal> Authenticator::optional(const http::Request& request) c
     token.pop_back();
   if (token.empty()) throw http::errors::unauthorized("the bearer token is empty");
   if (token.rfind(kApiTokenPrefix, 0) == 0 && token.rfind("scr_rt_", 0) != 0) return from_api_token(token);
+  if (token.rfind(kAgentTokenPrefix, 0) == 0) return from_agent_token(token);
   return from_access_token(token);
 }
 
@@ -76,8 +92,12 @@ Principal Authenticator::from_access_token(const std::string& token) const {
         session_id, user_id);
   });
   if (rows.empty()) throw invalid_token("the session was logged out or has expired");
-  return Principal{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>(),
-                   session_id, ""};
+  Principal p;
+  p.user_id = rows[0][0].as<std::string>();
+  p.email = rows[0][1].as<std::string>();
+  p.role = rows[0][2].as<std::string>();
+  p.session_id = session_id;
+  return p;
 }
 
 Principal Authenticator::from_api_token(const std::string& token) const {
@@ -95,8 +115,38 @@ Principal Authenticator::from_api_token(const std::string& token) const {
     if (rows[0][4].as<bool>()) {
       tx.exec_params("UPDATE api_tokens SET last_used_at = now() WHERE id = $1::uuid", token_id);
     }
-    return Principal{rows[0][1].as<std::string>(), rows[0][2].as<std::string>(), rows[0][3].as<std::string>(),
-                     "", token_id};
+    Principal p;
+    p.user_id = rows[0][1].as<std::string>();
+    p.email = rows[0][2].as<std::string>();
+    p.role = rows[0][3].as<std::string>();
+    p.api_token_id = token_id;
+    return p;
+  });
+}
+
+Principal Authenticator::from_agent_token(const std::string& token) const {
+  const std::string hash = crypto::hex_encode(crypto::sha256(token));
+  return db::with_transaction(pool_, [&](pqxx::work& tx) {
+    const auto rows = tx.exec_params(
+        "SELECT t.id::text, u.id::text, u.email, t.snapshot_id::text, t.capabilities::text, "
+        "       t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute' "
+        "FROM agent_tokens t JOIN users u ON u.id = t.user_id "
+        "WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()",
+        hash);
+    if (rows.empty()) throw invalid_token("the agent token is unknown, revoked or expired");
+    const std::string token_id = rows[0][0].as<std::string>();
+    if (rows[0][5].as<bool>()) {
+      tx.exec_params("UPDATE agent_tokens SET last_used_at = now() WHERE id = $1::uuid", token_id);
+    }
+    Principal p;
+    p.user_id = rows[0][1].as<std::string>();
+    p.email = rows[0][2].as<std::string>();
+    p.role = "AGENT";  // never an admin, whatever the owner is
+    p.agent_token_id = token_id;
+    p.agent_snapshot_id = rows[0][3].as<std::string>();
+    for (const auto& c : nlohmann::json::parse(rows[0][4].as<std::string>()))
+      p.agent_capabilities.push_back(c.get<std::string>());
+    return p;
   });
 }
 

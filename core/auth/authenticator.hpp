@@ -16,14 +16,19 @@ class Authenticator {
  public:
   Authenticator(db::ConnectionPool& pool, std::string session_secret);
 
+  // Users only: an agent token is refused with 403 agent_token_forbidden.
   Principal require(const http::Request& request) const;
+  // Users and agent tokens (check principal.is_agent() and its snapshot before serving).
+  Principal require_user_or_agent(const http::Request& request) const;
   Principal require_admin(const http::Request& request) const;  // 403 for a non-admin
   // nullopt when the request carries no Authorization header at all.
   std::optional<Principal> optional(const http::Request& request) const;
+  std::optional<Principal> optional_user_or_agent(const http::Request& request) const;
 
  private:
   Principal from_access_token(const std::string& token) const;
   Principal from_api_token(const std::string& token) const;
+  Principal from_agent_token(const std::string& token) const;
 
   db::ConnectionPool& pool_;
   std::string session_secret_;
@@ -31,5 +36,7 @@ class Authenticator {
 
 // API token secrets start with this, so they are recognisable in logs and by secret scanners.
 inline constexpr const char* kApiTokenPrefix = "scr_";
+// Agent tokens (one snapshot, read and suggest only).
+inline constexpr const char* kAgentTokenPrefix = "sat_";
 
 }  // namespace scratch::auth

@@ -36,6 +36,7 @@ class JobContext {
       : queue_(queue), job_(std::move(job)), worker_(std::move(worker)), stopping_(std::move(stopping)) {}
 
   const ClaimedJob& job() const { return job_; }
+  // total -1: not known (yet).
   void progress(long long done, long long total, const std::string& message) {
     queue_.progress(job_.id, worker_, done, total, message);
   }

@@ -152,7 +152,7 @@ void JobQueue::progress(const std::string& id, const std::string& worker, long l
                         const std::string& message) {
   db::with_transaction(pool_, [&](pqxx::work& tx) {
     tx.exec_params(
-        "UPDATE jobs SET progress_done = $3, progress_total = $4, progress_message = $5, updated_at = now() "
+        "UPDATE jobs SET progress_done = $3, progress_total = NULLIF($4::bigint, -1), progress_message = $5, updated_at = now() "
         "WHERE id = $1::uuid AND lease_owner = $2 AND state = 'running'",
         id, worker, done, total, message);
     publish_job(tx, id, "job.progress");

@@ -27,13 +27,15 @@ std::set<std::pair<std::string, std::string>> router_routes() {
   jobs::JobQueue queue(pool);
   jobs::JobRegistry job_types;
   events::EventBus bus(pool, "postgresql://nowhere.invalid/none", {});
+  snapshots::SnapshotServices snapshot_services(pool, authenticator, accounts);
   app::ApiServices services{auth_service, authenticator,
                             tokens,       [] { return json::object(); },
                             "all",        runners,
                             accounts,     uploads,
                             1 << 20,      queue,
                             job_types,    false,
-                            pool,         bus};
+                            pool,         bus,
+                            snapshot_services};
   http::Router router;
   http::Metrics metrics;
   http::add_ops_routes(

@@ -18,6 +18,7 @@
 #include "http/ops_routes.hpp"
 #include "http/pistache_server.hpp"
 #include "jobs/diagnostic_jobs.hpp"
+#include "snapshots/snapshot_jobs.hpp"
 
 namespace scratch::app {
 namespace {
@@ -142,6 +143,8 @@ int serve_command(Config config) {
                                     config.data_dir, std::chrono::seconds(config.connector_timeout_seconds));
   jobs::JobRegistry job_types;
   if (config.diagnostic_jobs) jobs::add_diagnostic_jobs(job_types);
+  snapshots::add_snapshot_jobs(job_types, pool, accounts, runners);
+  snapshots::SnapshotServices snapshot_services(pool, authenticator, accounts);
   jobs::JobQueue job_queue(pool);
   events::EventBus event_bus(
       pool, config.database_url,
@@ -160,7 +163,8 @@ int serve_command(Config config) {
                   job_types,
                   config.diagnostic_jobs,
                   pool,
-                  event_bus};
+                  event_bus,
+                  snapshot_services};
   if (serves_api(config.role)) add_api_routes(router, api);
   std::size_t largest_body = config.max_body_bytes;
   for (const auto& route : router.routes())

@@ -1,0 +1,190 @@
+#include "snapshots/download_job.hpp"
+
+#include <pqxx/pqxx>
+#include <unordered_map>
+
+#include "db/transaction.hpp"
+#include "http/problem.hpp"
+#include "snapshots/record_writer.hpp"
+#include "snapshots/snapshot_events.hpp"
+#include "snapshots/sync_support.hpp"
+#include "snapshots/table_info.hpp"
+
+namespace scratch::snapshots {
+namespace {
+
+using nlohmann::json;
+
+struct DownloadState {
+  long long generation = 0;
+  json cursor = nullptr;
+  long long records = 0;
+  long long pages = 0;
+  bool finished_paging = false;
+};
+
+// Merges one page by remote id. New records are inserted; records without local edits take the source's
+// values; records with edits go through scratch_merge_remote (edits kept, conflicts recorded). The seq only
+// moves when something visible changed, so re-downloading an unchanged table does not flood the change feed.
+constexpr const char* kMergePage = R"SQL(
+WITH input AS (
+  SELECT DISTINCT ON (x.id) x.id, x.fields, x.updated_at, x.n
+  FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS x(id text, fields jsonb, updated_at text, n int)
+  ORDER BY x.id, x.n DESC
+), upserted AS (
+  INSERT INTO records AS r (table_id, remote_id, vals, remote_updated_at, generation)
+  SELECT $1::uuid, id, COALESCE(fields, '{}'), updated_at, $3 FROM input
+  ON CONFLICT (table_id, remote_id) DO UPDATE SET
+    vals = CASE WHEN r.original = '{}' THEN EXCLUDED.vals
+                ELSE scratch_merge_remote(r.vals, r.original, r.conflicts, EXCLUDED.vals) -> 'vals' END,
+    original = CASE WHEN r.original = '{}' THEN '{}'::jsonb
+                    ELSE scratch_merge_remote(r.vals, r.original, r.conflicts, EXCLUDED.vals) -> 'original' END,
+    conflicts = CASE WHEN r.original = '{}' THEN '{}'::jsonb
+                     ELSE scratch_merge_remote(r.vals, r.original, r.conflicts, EXCLUDED.vals) -> 'conflicts' END,
+    remote_deleted = false,
+    remote_updated_at = EXCLUDED.remote_updated_at,
+    generation = EXCLUDED.generation,
+    seq = CASE WHEN r.vals IS DISTINCT FROM EXCLUDED.vals OR r.remote_deleted OR r.original <> '{}'
+               THEN nextval('record_seq') ELSE r.seq END,
+    updated_at = CASE WHEN r.vals IS DISTINCT FROM EXCLUDED.vals THEN now() ELSE r.updated_at END
+  RETURNING r.id, (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FROM upserted
+)SQL";
+
+// Normalises a page from the connector into [{id, fields, updated_at}] with string ids.
+json page_input(const json& records) {
+  json out = json::array();
+  for (const auto& r : records) {
+    if (!r.is_object() || !r.contains("id")) continue;
+    const json& id = r["id"];
+    if (id.is_null()) continue;
+    out.push_back({{"id", id.is_string() ? id.get<std::string>() : id.dump()},
+                   {"fields", r.value("fields", json::object())},
+                   {"updated_at", r.contains("updated_at") && r["updated_at"].is_string() ? r["updated_at"] : json()}});
+  }
+  return out;
+}
+
+DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, const std::string& job_id) {
+  return db::with_transaction(pool, [&](pqxx::work& tx) {
+    const auto row = tx.exec_params1("SELECT download_state::text FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE",
+                                     table.id);
+    DownloadState s;
+    if (!row[0].is_null()) {
+      const json stored = json::parse(row[0].c_str());
+      if (stored.value("job_id", "") == job_id) {  // this job's earlier attempt: resume after its last page
+        s.generation = stored.value("generation", 0LL);
+        s.cursor = stored.value("cursor", json());
+        s.records = stored.value("records", 0LL);
+        s.pages = stored.value("pages", 0LL);
+        s.finished_paging = stored.value("finished_paging", false);
+        return s;
+      }
+    }
+    s.generation = tx.exec("SELECT nextval('record_seq')")[0][0].as<long long>();
+    tx.exec_params("UPDATE snapshot_tables SET download_state = $2::jsonb WHERE id = $1::uuid", table.id,
+                   json{{"job_id", job_id}, {"generation", s.generation}, {"cursor", nullptr}, {"records", 0},
+                        {"pages", 0}}
+                       .dump());
+    return s;
+  });
+}
+
+}  // namespace
+
+json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::AccountService& accounts,
+                  connectors::Connectors& connectors) {
+  const std::string user_id = ctx.job().user_id;
+  const std::string snapshot_id = ctx.job().payload.value("snapshot_id", "");
+  std::vector<std::string> ids;
+  for (const auto& t : ctx.job().payload.value("table_ids", json::array()))
+    ids.push_back(t.get<std::string>());
+  std::vector<TableInfo> tables;
+  try {
+    tables = db::with_read(pool, [&](pqxx::read_transaction& tx) {
+      if (tx.exec_params("SELECT 1 FROM snapshots WHERE id = $1::uuid AND user_id = $2::uuid", snapshot_id, user_id)
+              .empty())
+        throw jobs::JobError("not_found", "the snapshot no longer exists", false);
+      return load_tables(tx, snapshot_id, ids);
+    });
+  } catch (const http::ApiError& e) {
+    throw jobs::JobError("not_found", e.detail(), false);
+  }
+
+  json summary = json::array();
+  long long all_records = 0;
+  for (std::size_t ti = 0; ti < tables.size(); ++ti) {
+    const TableInfo& table = tables[ti];
+    const ConnectorLimits limits =
+        db::with_read(pool, [&](pqxx::read_transaction& tx) { return limits_of(tx, connectors, table.account_id); });
+    DownloadState state = begin_table(pool, table, ctx.job().id);
+    long long source_total = -1;
+    long long inserted_total = 0;
+    while (!state.finished_paging) {
+      ctx.check_cancel();
+      const auto result = accounts.call(user_id, table.account_id, "read",
+                                        {{"table", table.remote_table}, {"cursor", state.cursor},
+                                         {"page_size", limits.page_size}});
+      if (!result.ok) throw call_failure("reading " + table.name, result);
+      const json input = page_input(result.value.value("records", json::array()));
+      if (result.value.contains("total") && result.value["total"].is_number_integer())
+        source_total = result.value["total"];
+      const json next = result.value.value("next_cursor", json());
+      state.cursor = next;
+      state.pages += 1;
+      state.finished_paging = next.is_null();
+      const auto [inserted, merged] = db::with_transaction(pool, [&](pqxx::work& tx) {
+        const auto counts = tx.exec_params1(kMergePage, table.id, input.dump(), state.generation);
+        const long long ins = counts[0].as<long long>();
+        state.records += counts[1].as<long long>();
+        tx.exec_params("UPDATE snapshot_tables SET record_count = record_count + $2, download_state = $3::jsonb "
+                       "WHERE id = $1::uuid",
+                       table.id, ins,
+                       json{{"job_id", ctx.job().id}, {"generation", state.generation}, {"cursor", state.cursor},
+                            {"records", state.records}, {"pages", state.pages},
+                            {"finished_paging", state.finished_paging}}
+                           .dump());
+        records_changed(tx, user_id, snapshot_id, table.id, {}, counts[1].as<long long>(), "download");
+        snapshot_event(tx, user_id, snapshot_id, "download.progress",
+                       {{"table_id", table.id}, {"records", state.records}, {"pages", state.pages},
+                        {"total", source_total < 0 ? json(nullptr) : json(source_total)}});
+        return std::pair<long long, long long>{ins, counts[1].as<long long>()};
+      });
+      (void)merged;
+      inserted_total += inserted;
+      ctx.progress(all_records + state.records, source_total < 0 ? -1 : all_records + source_total,
+                   table.name + ": " + std::to_string(state.records) + " records, " + std::to_string(state.pages) +
+                       " pages (table " + std::to_string(ti + 1) + " of " + std::to_string(tables.size()) + ")");
+    }
+    // Every page is in: records this download did not see are gone at the source.
+    const json swept = db::with_transaction(pool, [&](pqxx::work& tx) {
+      const std::string t = tx.quote(table.id);
+      const std::string unseen = "r.remote_id IS NOT NULL AND r.generation <> " + std::to_string(state.generation);
+      // Without local edits (or deleted here too): remove. With edits: keep, flagged for the user.
+      const auto removed = tx.exec(purge_sql(t, unseen + " AND NOT r.created AND (r.deleted OR r.original = '{}')"));
+      const auto flagged = tx.exec("UPDATE records r SET remote_deleted = true, seq = nextval('record_seq'), "
+                                   "updated_at = now() WHERE r.table_id = " + t + "::uuid AND " + unseen +
+                                   " AND NOT r.remote_deleted RETURNING r.id");
+      tx.exec_params("UPDATE snapshot_tables SET download_state = NULL, last_download_at = now(), "
+                     "record_count = (SELECT count(*) FROM records WHERE table_id = $1::uuid) WHERE id = $1::uuid",
+                     table.id);
+      records_changed(tx, user_id, snapshot_id, table.id, {},
+                      static_cast<long long>(removed.size() + flagged.size()), "download");
+      snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table.id}, {"change", "downloaded"}});
+      return json{{"removed", removed.size()}, {"remote_deleted", flagged.size()}};
+    });
+    all_records += state.records;
+    summary.push_back({{"table_id", table.id},
+                       {"name", table.name},
+                       {"records", state.records},
+                       {"pages", state.pages},
+                       {"new", inserted_total},
+                       {"removed", swept["removed"]},
+                       {"remote_deleted", swept["remote_deleted"]}});
+  }
+  ctx.progress(all_records, all_records, "done");
+  return {{"snapshot_id", snapshot_id}, {"records", all_records}, {"tables", summary}};
+}
+
+}  // namespace scratch::snapshots

@@ -1,0 +1,36 @@
+// Our structured record filter, sort and search, compiled to SQL over `records r`. Filters are JSON, never
+// SQL: every field id and value goes through the database's quoting, so no user text reaches the query as
+// code. Unknown fields or operators are 400 invalid_filter naming them.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "snapshots/table_info.hpp"
+
+namespace scratch::snapshots {
+
+using Quote = std::function<std::string(const std::string&)>;  // SQL literal of a text
+
+// A boolean SQL expression; "TRUE" for a null/empty filter.
+std::string compile_filter(const nlohmann::json& filter, const TableInfo& table, const Quote& quote);
+
+struct SortKey {
+  std::string field;
+  bool descending = false;
+};
+// "a:asc,b:desc" or a JSON array [{field, dir}]. Unknown fields are 400 invalid_sort.
+std::vector<SortKey> parse_sort(const nlohmann::json& spec, const TableInfo& table);
+// The jsonb expression a key sorts by (never SQL NULL, so comparisons are total).
+std::string sort_expression(const SortKey& key, const Quote& quote);
+
+// Full-text condition over the record's text values (web-search syntax), or "TRUE" when empty.
+std::string search_condition(const std::string& search, const Quote& quote);
+
+// Keyset condition: rows after (values..., id) in the order of `keys` then id ascending.
+std::string after_condition(const std::vector<SortKey>& keys, const nlohmann::json& values, long long id,
+                            const Quote& quote);
+
+}  // namespace scratch::snapshots

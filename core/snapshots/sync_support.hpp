@@ -1,0 +1,35 @@
+// What download and publish jobs share: the connector behind a table, its limits, and the busy check.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <pqxx/transaction_base>
+#include <string>
+
+#include "connectors/connectors.hpp"
+#include "jobs/job_handler.hpp"
+
+namespace scratch::snapshots {
+
+constexpr const char* kDownloadJob = "snapshot.download";
+constexpr const char* kPublishJob = "snapshot.publish";
+
+struct ConnectorLimits {
+  std::string connector;
+  int page_size = 500;
+  int write_batch = 100;
+};
+
+// The account's connector and its declared limits (clamped to sane bounds).
+ConnectorLimits limits_of(pqxx::transaction_base& tx, connectors::Connectors& connectors,
+                          const std::string& account_id);
+
+// A connector call's failure as a job error: the connector's own code and message, retryable as it says.
+jobs::JobError call_failure(const std::string& what, const connectors::CallResult& result);
+
+// Enqueues a download or publish job unless one of either kind is queued or running for the snapshot
+// (409 snapshot_busy). Locks the snapshot row, so two requests cannot both pass the check.
+nlohmann::json enqueue_sync_job(pqxx::transaction_base& tx, const std::string& user_id,
+                                const std::string& snapshot_id, const std::string& type,
+                                const nlohmann::json& payload);
+
+}  // namespace scratch::snapshots
