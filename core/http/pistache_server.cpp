@@ -3,6 +3,8 @@
 // response header goes through DynamicHeader below.
 #include "http/pistache_server.hpp"
 
+#include "http/router.hpp"
+
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <pistache/peer.h>
@@ -92,6 +94,12 @@ class PeerStreamSink : public StreamSink {
 class PistacheHandler : public PH::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
+  static std::string decode_query_part(std::string text) {
+    for (char& c : text)
+      if (c == '+') c = ' ';
+    return percent_decode(text).value_or(text);
+  }
+
   explicit PistacheHandler(Dispatcher* dispatcher) : dispatcher_(dispatcher) {}
 
   void onRequest(const PH::Request& req, PH::ResponseWriter writer) override {
@@ -99,7 +107,8 @@ class PistacheHandler : public PH::Handler {
     request.method = PH::methodString(req.method());
     request.path = req.resource();
     for (auto it = req.query().parameters_begin(); it != req.query().parameters_end(); ++it) {
-      request.query[it->first] = it->second;
+      // Pistache hands query parameters over still encoded (application/x-www-form-urlencoded).
+      request.query[decode_query_part(it->first)] = decode_query_part(it->second);
     }
     request.body = req.body();
     request.client_address = req.address().host();

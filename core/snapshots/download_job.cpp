@@ -29,7 +29,8 @@ struct DownloadState {
 constexpr const char* kMergePage = R"SQL(
 WITH input AS (
   SELECT DISTINCT ON (x.id) x.id, x.fields, x.updated_at, x.n
-  FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS x(id text, fields jsonb, updated_at text, n int)
+  FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, fields jsonb, updated_at text))
+       WITH ORDINALITY AS x(id, fields, updated_at, n)
   ORDER BY x.id, x.n DESC
 ), upserted AS (
   INSERT INTO records AS r (table_id, remote_id, vals, remote_updated_at, generation)
