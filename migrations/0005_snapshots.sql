@@ -22,6 +22,9 @@ CREATE TABLE snapshot_tables (
   -- A download in progress: {job_id, generation, cursor, records, pages}, so a retried job resumes.
   download_state   jsonb,
   record_count     bigint NOT NULL DEFAULT 0,  -- kept current cheaply, so listing never counts
+  attached         boolean NOT NULL DEFAULT false,  -- its records partition is attached (see records)
+  -- Fields with an index of their own on this table's partition (built on first heavy use).
+  indexed_fields   jsonb NOT NULL DEFAULT '[]',
   last_download_at timestamptz,
   last_publish_at  timestamptz,
   created_at       timestamptz NOT NULL DEFAULT now(),
@@ -31,12 +34,17 @@ CREATE INDEX snapshot_tables_account_idx ON snapshot_tables (account_id);
 
 -- Change-feed order across every record change (edit, suggestion, download, publish, deletion).
 CREATE SEQUENCE record_seq;
+-- Record ids, shared by every table's partition (so a partition loaded on its own gets ids no other has).
+CREATE SEQUENCE record_id_seq;
 
 -- What a user sees is `vals`: downloaded values with accepted edits applied. `original` keeps the downloaded
 -- value of each edited field (so its keys are the edited fields, and downloaded = vals || original).
+-- One partition per snapshot table (records_<table id hex>): a table's first download loads its partition
+-- without indexes and attaches it at the end (building the indexes once), a table is dropped in one
+-- statement, and a big table can get indexes of its own for the fields people sort and filter by.
 CREATE TABLE records (
-  table_id          uuid NOT NULL REFERENCES snapshot_tables (id) ON DELETE CASCADE,
-  id                bigint GENERATED ALWAYS AS IDENTITY,
+  table_id          uuid NOT NULL,
+  id                bigint NOT NULL DEFAULT nextval('record_id_seq'),
   remote_id         text,  -- NULL: created locally, not yet published
   vals              jsonb NOT NULL,
   original          jsonb NOT NULL DEFAULT '{}',
@@ -60,7 +68,7 @@ CREATE TABLE records (
   pending           boolean GENERATED ALWAYS AS (
                       suggested_create OR suggest_delete OR suggestions <> '{}') STORED,
   PRIMARY KEY (table_id, id)
-);
+) PARTITION BY LIST (table_id);
 CREATE UNIQUE INDEX records_remote_id_idx ON records (table_id, remote_id);
 CREATE INDEX records_seq_idx ON records (table_id, seq);
 CREATE INDEX records_dirty_idx ON records (table_id, id) WHERE dirty;

@@ -119,7 +119,7 @@ void add_account_routes(http::Router& router, AccountService& accounts,
               .tag = "connector-accounts",
               .requires_auth = true,
               .success_status = 204,
-              .error_statuses = {404}},
+              .error_statuses = {404, 409}},
              [&](Request& request) {
                const auto p = authenticator.require(request);
                accounts.remove(p.user_id, request.param("id"));

@@ -188,6 +188,16 @@ json AccountService::update(const std::string& user_id, const std::string& id, c
 void AccountService::remove(const std::string& user_id, const std::string& id) {
   if (!auth::is_uuid(id)) throw http::errors::not_found("connector account " + id);
   const bool deleted = db::with_transaction(pool_, [&](pqxx::work& tx) {
+    // Snapshot tables keep their source's account (ON DELETE RESTRICT): their records would become orphans.
+    const auto used = tx.exec_params(
+        "SELECT count(DISTINCT t.snapshot_id) FROM snapshot_tables t JOIN connector_accounts a ON a.id = t.account_id "
+        "WHERE a.id = $1::uuid AND a.user_id = $2::uuid",
+        id, user_id)[0][0].as<long long>();
+    if (used > 0) {
+      throw http::ApiError(409, "account_in_use", "Account in use",
+                           "tables of " + std::to_string(used) +
+                               " snapshot(s) come from this account; remove them from their snapshots first");
+    }
     return tx.exec_params("DELETE FROM connector_accounts WHERE id = $1::uuid AND user_id = $2::uuid", id,
                           user_id)
                .affected_rows() == 1;

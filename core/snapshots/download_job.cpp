@@ -1,10 +1,14 @@
 #include "snapshots/download_job.hpp"
 
+#include <chrono>
+#include <future>
 #include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
 #include <unordered_map>
 
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "snapshots/record_partitions.hpp"
 #include "snapshots/record_writer.hpp"
 #include "snapshots/snapshot_events.hpp"
 #include "snapshots/sync_support.hpp"
@@ -21,11 +25,21 @@ struct DownloadState {
   long long records = 0;
   long long pages = 0;
   bool finished_paging = false;
+  bool staging = false;  // first download: loading the detached partition
 };
+
+// A first download fills the detached partition with plain inserts (no indexes to maintain yet).
+std::string staging_insert(pqxx::transaction_base& tx, const std::string& table_id) {
+  return "INSERT INTO " + tx.quote_name(partition_name(table_id)) +
+         " (table_id, remote_id, vals, remote_updated_at, generation) "
+         "SELECT $1::uuid, x.id, COALESCE(x.fields, '{}'), x.updated_at, $3 "
+         "FROM jsonb_to_recordset($2::jsonb) AS x(id text, fields jsonb, updated_at text)";
+}
 
 // Merges one page by remote id. New records are inserted; records without local edits take the source's
 // values; records with edits go through scratch_merge_remote (edits kept, conflicts recorded). The seq only
 // moves when something visible changed, so re-downloading an unchanged table does not flood the change feed.
+// New rows are told apart by id: they draw ids above $4, taken from the id sequence just before.
 constexpr const char* kMergePage = R"SQL(
 WITH input AS (
   SELECT DISTINCT ON (x.id) x.id, x.fields, x.updated_at, x.n
@@ -48,9 +62,9 @@ WITH input AS (
     seq = CASE WHEN r.vals IS DISTINCT FROM EXCLUDED.vals OR r.remote_deleted OR r.original <> '{}'
                THEN nextval('record_seq') ELSE r.seq END,
     updated_at = CASE WHEN r.vals IS DISTINCT FROM EXCLUDED.vals THEN now() ELSE r.updated_at END
-  RETURNING r.id, (xmax = 0) AS inserted
+  RETURNING r.id
 )
-SELECT count(*) FILTER (WHERE inserted), count(*) FROM upserted
+SELECT count(*) FILTER (WHERE id > $4), count(*) FROM upserted
 )SQL";
 
 // Normalises a page from the connector into [{id, fields, updated_at}] with string ids.
@@ -69,9 +83,10 @@ json page_input(const json& records) {
 
 DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, const std::string& job_id) {
   return db::with_transaction(pool, [&](pqxx::work& tx) {
-    const auto row = tx.exec_params1("SELECT download_state::text FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE",
-                                     table.id);
+    const auto row = tx.exec_params1(
+        "SELECT download_state::text, attached FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE", table.id);
     DownloadState s;
+    s.staging = !row[1].as<bool>();
     if (!row[0].is_null()) {
       const json stored = json::parse(row[0].c_str());
       if (stored.value("job_id", "") == job_id) {  // this job's earlier attempt: resume after its last page
@@ -83,6 +98,8 @@ DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, cons
         return s;
       }
     }
+    // A detached partition holds nothing anyone has seen: whatever an abandoned first load left goes.
+    if (s.staging) tx.exec("TRUNCATE " + tx.quote_name(partition_name(table.id)));
     s.generation = tx.exec("SELECT nextval('record_seq')")[0][0].as<long long>();
     tx.exec_params("UPDATE snapshot_tables SET download_state = $2::jsonb WHERE id = $1::uuid", table.id,
                    json{{"job_id", job_id}, {"generation", s.generation}, {"cursor", nullptr}, {"records", 0},
@@ -122,12 +139,33 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
     DownloadState state = begin_table(pool, table, ctx.job().id);
     long long source_total = -1;
     long long inserted_total = 0;
+    // The next page is read while this one is stored (one page ahead, no more: memory stays two pages).
+    const auto read_page = [&accounts, &user_id, &table, page_size = limits.page_size](json cursor) {
+      return accounts.call(user_id, table.account_id, "read",
+                           {{"table", table.remote_table}, {"cursor", std::move(cursor)}, {"page_size", page_size}});
+    };
+    std::future<connectors::CallResult> ahead;
     while (!state.finished_paging) {
-      ctx.check_cancel();
-      const auto result = accounts.call(user_id, table.account_id, "read",
-                                        {{"table", table.remote_table}, {"cursor", state.cursor},
-                                         {"page_size", limits.page_size}});
+      try {
+        ctx.check_cancel();
+      } catch (const jobs::JobCancelled&) {
+        // Keep what was loaded: a first download's partial load becomes visible, consistent record by record.
+        if (state.staging) {
+          db::with_transaction(pool, [&](pqxx::work& tx) {
+            attach_partition(tx, table.id);
+            tx.exec_params("UPDATE snapshot_tables SET download_state = NULL, record_count = (SELECT count(*) FROM "
+                           "records WHERE table_id = $1::uuid) WHERE id = $1::uuid",
+                           table.id);
+            records_changed(tx, user_id, snapshot_id, table.id, {}, state.records, "download");
+            return 0;
+          });
+        }
+        throw;
+      }
+      const auto read_started = std::chrono::steady_clock::now();
+      const auto result = ahead.valid() ? ahead.get() : read_page(state.cursor);
       if (!result.ok) throw call_failure("reading " + table.name, result);
+      const auto store_started = std::chrono::steady_clock::now();
       const json input = page_input(result.value.value("records", json::array()));
       if (result.value.contains("total") && result.value["total"].is_number_integer())
         source_total = result.value["total"];
@@ -135,10 +173,19 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       state.cursor = next;
       state.pages += 1;
       state.finished_paging = next.is_null();
+      if (!next.is_null()) ahead = std::async(std::launch::async, read_page, next);
       const auto [inserted, merged] = db::with_transaction(pool, [&](pqxx::work& tx) {
-        const auto counts = tx.exec_params1(kMergePage, table.id, input.dump(), state.generation);
-        const long long ins = counts[0].as<long long>();
-        state.records += counts[1].as<long long>();
+        long long ins = 0, seen = 0;
+        if (state.staging) {
+          ins = seen = static_cast<long long>(
+              tx.exec_params(staging_insert(tx, table.id), table.id, input.dump(), state.generation).affected_rows());
+        } else {
+          const long long id_floor = tx.exec("SELECT nextval('record_id_seq')")[0][0].as<long long>();
+          const auto counts = tx.exec_params1(kMergePage, table.id, input.dump(), state.generation, id_floor);
+          ins = counts[0].as<long long>();
+          seen = counts[1].as<long long>();
+        }
+        state.records += seen;
         tx.exec_params("UPDATE snapshot_tables SET record_count = record_count + $2, download_state = $3::jsonb "
                        "WHERE id = $1::uuid",
                        table.id, ins,
@@ -146,13 +193,16 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
                             {"records", state.records}, {"pages", state.pages},
                             {"finished_paging", state.finished_paging}}
                            .dump());
-        records_changed(tx, user_id, snapshot_id, table.id, {}, counts[1].as<long long>(), "download");
+        if (!state.staging) records_changed(tx, user_id, snapshot_id, table.id, {}, seen, "download");
         snapshot_event(tx, user_id, snapshot_id, "download.progress",
                        {{"table_id", table.id}, {"records", state.records}, {"pages", state.pages},
                         {"total", source_total < 0 ? json(nullptr) : json(source_total)}});
-        return std::pair<long long, long long>{ins, counts[1].as<long long>()};
+        return std::pair<long long, long long>{ins, seen};
       });
       (void)merged;
+      const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+      spdlog::debug("download {} page {}: {} records, read {:.0f} ms, store {:.0f} ms", table.id, state.pages,
+                    input.size(), ms(read_started, store_started), ms(store_started, std::chrono::steady_clock::now()));
       inserted_total += inserted;
       ctx.progress(all_records + state.records, source_total < 0 ? -1 : all_records + source_total,
                    table.name + ": " + std::to_string(state.records) + " records, " + std::to_string(state.pages) +
@@ -161,6 +211,10 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
     // Every page is in: records this download did not see are gone at the source.
     const json swept = db::with_transaction(pool, [&](pqxx::work& tx) {
       const std::string t = tx.quote(table.id);
+      if (state.staging) {
+        attach_partition(tx, table.id);  // builds the indexes once, over the whole table
+        records_changed(tx, user_id, snapshot_id, table.id, {}, state.records, "download");
+      }
       const std::string unseen = "r.remote_id IS NOT NULL AND r.generation <> " + std::to_string(state.generation);
       // Without local edits (or deleted here too): remove. With edits: keep, flagged for the user.
       const auto removed = tx.exec(purge_sql(t, unseen + " AND NOT r.created AND (r.deleted OR r.original = '{}')"));

@@ -6,6 +6,7 @@
 #include "http/problem.hpp"
 #include "snapshots/field_values.hpp"
 #include "snapshots/record_filter.hpp"
+#include "snapshots/record_partitions.hpp"
 #include "snapshots/record_reader.hpp"
 #include "snapshots/record_view.hpp"
 #include "snapshots/snapshot_events.hpp"
@@ -95,6 +96,7 @@ json RecordWriter::create(const std::string& user_id, const std::string& snapsho
     const TableInfo table = load_table(tx, snapshot_id, table_id);
     require_editable_table(table);
     validate_values(table, values);
+    attach_partition(tx, table_id);
     const long long id = tx.exec_params1("INSERT INTO records (table_id, vals, created) VALUES ($1::uuid, "
                                          "$2::jsonb, true) RETURNING id",
                                          table_id, values.dump())[0]

@@ -5,6 +5,7 @@
 #include "auth/user_store.hpp"
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "snapshots/record_partitions.hpp"
 #include "snapshots/snapshot_events.hpp"
 #include "snapshots/table_info.hpp"
 
@@ -113,7 +114,11 @@ json SnapshotService::rename(const std::string& user_id, const std::string& id, 
 
 void SnapshotService::remove(const std::string& user_id, const std::string& id) {
   db::with_transaction(pool_, [&](pqxx::work& tx) {
-    // Records go with their tables (ON DELETE CASCADE); a running job of the snapshot finds nothing left.
+    // Each table's records partition goes in one statement; a running job of the snapshot finds nothing left.
+    for (const auto& t : tx.exec_params("SELECT t.id::text FROM snapshot_tables t JOIN snapshots s ON s.id = "
+                                        "t.snapshot_id WHERE s.id = $1::uuid AND s.user_id = $2::uuid",
+                                        id, user_id))
+      drop_partition(tx, t[0].as<std::string>());
     const auto rows =
         tx.exec_params("DELETE FROM snapshots WHERE id = $1::uuid AND user_id = $2::uuid", id, user_id);
     if (rows.affected_rows() == 0) throw http::errors::not_found("snapshot " + id);
@@ -153,6 +158,7 @@ json SnapshotService::add_table(const std::string& user_id, const std::string& s
                            "this snapshot already has table '" + remote_table + "' of that account");
     }
     const std::string id = inserted[0][0].as<std::string>();
+    create_partition(tx, id);
     tx.exec_params("UPDATE snapshots SET updated_at = now() WHERE id = $1::uuid", snapshot_id);
     snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", id}, {"change", "added"}});
     return table_json(tx.exec_params1(std::string(kTableSelect) + "WHERE t.id = $1::uuid", id));
@@ -175,6 +181,7 @@ void SnapshotService::remove_table(const std::string& user_id, const std::string
                                    const std::string& table_id) {
   db::with_transaction(pool_, [&](pqxx::work& tx) {
     load_table(tx, snapshot_id, table_id);
+    drop_partition(tx, table_id);
     tx.exec_params("DELETE FROM snapshot_tables WHERE id = $1::uuid", table_id);
     snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table_id}, {"change", "removed"}});
     return 0;

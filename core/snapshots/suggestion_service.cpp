@@ -9,6 +9,7 @@
 #include "http/problem.hpp"
 #include "snapshots/field_values.hpp"
 #include "snapshots/record_filter.hpp"
+#include "snapshots/record_partitions.hpp"
 #include "snapshots/record_reader.hpp"
 #include "snapshots/record_writer.hpp"
 #include "snapshots/snapshot_events.hpp"
@@ -100,6 +101,7 @@ json SuggestionService::suggest(const std::string& user_id, const std::string& s
     for (const auto& c : body.value("creates", json::array())) {
       const json values = c.value("values", json::object());
       validate_values(table, values, "creates.values");
+      attach_partition(tx, table_id);
       const long long id = tx.exec_params1("INSERT INTO records (table_id, vals, suggestions, created, "
                                            "suggested_create, suggested_at) VALUES ($1::uuid, '{}', $2::jsonb, "
                                            "true, true, now()) RETURNING id",
