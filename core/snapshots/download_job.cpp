@@ -229,6 +229,11 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table.id}, {"change", "downloaded"}});
       return json{{"removed", removed.size()}, {"remote_deleted", flagged.size()}};
     });
+    // Fresh statistics for the planner (a first load has none at all); a sample, so cheap on big tables.
+    {
+      auto lease = pool.acquire();
+      pqxx::nontransaction(*lease).exec("ANALYZE " + lease->quote_name(partition_name(table.id)));
+    }
     all_records += state.records;
     summary.push_back({{"table_id", table.id},
                        {"name", table.name},

@@ -128,6 +128,34 @@ std::string compile_filter(const json& filter, const TableInfo& table, const Quo
   return compile(filter, table, quote, 0);
 }
 
+std::set<std::string> filter_fields(const json& filter) {
+  std::set<std::string> out;
+  if (filter.is_object()) {
+    if (filter.contains("field") && filter["field"].is_string()) {
+      const std::string f = filter["field"];
+      if (!f.empty() && f[0] != '$') out.insert(f);
+    }
+    for (const char* k : {"and", "or"})
+      if (filter.contains(k) && filter[k].is_array())
+        for (const auto& item : filter[k]) {
+          auto inner = filter_fields(item);
+          out.insert(inner.begin(), inner.end());
+        }
+    if (filter.contains("not")) {
+      auto inner = filter_fields(filter["not"]);
+      out.insert(inner.begin(), inner.end());
+    }
+  }
+  return out;
+}
+
+std::string order_by(const std::vector<SortKey>& keys, const Quote& quote) {
+  std::string order;
+  for (const auto& k : keys)
+    order += sort_expression(k, quote) + (k.descending ? " DESC, " : " ASC, ");
+  return order + "r.id" + (!keys.empty() && keys.back().descending ? " DESC" : " ASC");
+}
+
 std::vector<SortKey> parse_sort(const json& spec, const TableInfo& table) {
   std::vector<SortKey> keys;
   auto add = [&](const std::string& field, const std::string& dir) {
@@ -187,7 +215,9 @@ std::string after_condition(const std::vector<SortKey>& keys, const json& values
            (keys[i].descending ? " < " : " > ") + value + ")";
     equal_prefix += expr + " = " + value + " AND ";
   }
-  out += (out.empty() ? "" : " OR ") + std::string("(") + equal_prefix + "r.id > " + std::to_string(id) + ")";
+  const bool id_descending = !keys.empty() && keys.back().descending;
+  out += (out.empty() ? "" : " OR ") + std::string("(") + equal_prefix + "r.id " + (id_descending ? "<" : ">") + " " +
+         std::to_string(id) + ")";
   return "(" + out + ")";
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ using Quote = std::function<std::string(const std::string&)>;  // SQL literal of
 
 // A boolean SQL expression; "TRUE" for a null/empty filter.
 std::string compile_filter(const nlohmann::json& filter, const TableInfo& table, const Quote& quote);
+// The record fields a filter tests (not pseudo-fields).
+std::set<std::string> filter_fields(const nlohmann::json& filter);
 
 struct SortKey {
   std::string field;
@@ -29,7 +32,10 @@ std::string sort_expression(const SortKey& key, const Quote& quote);
 // Full-text condition over the record's text values (web-search syntax), or "TRUE" when empty.
 std::string search_condition(const std::string& search, const Quote& quote);
 
-// Keyset condition: rows after (values..., id) in the order of `keys` then id ascending.
+// The order: the keys, then the record id in the direction of the last key (so one index on (value, id)
+// serves a single-key sort both ways).
+std::string order_by(const std::vector<SortKey>& keys, const Quote& quote);
+// Keyset condition: rows after (values..., id) in that order.
 std::string after_condition(const std::vector<SortKey>& keys, const nlohmann::json& values, long long id,
                             const Quote& quote);
 

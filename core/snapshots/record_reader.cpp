@@ -7,6 +7,7 @@
 #include "crypto/encoding.hpp"
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "snapshots/field_indexes.hpp"
 #include "snapshots/record_filter.hpp"
 #include "snapshots/record_view.hpp"
 #include "snapshots/table_info.hpp"
@@ -121,10 +122,18 @@ ListParams list_params_from_body(const json& body) {
 }
 
 json RecordReader::list(const std::string& snapshot_id, const std::string& table_id, const ListParams& params) {
-  return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
+  std::set<std::string> used;
+  json out = db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     const TableInfo table = load_table(tx, snapshot_id, table_id);
     const Quote quote = [&tx](const std::string& s) { return tx.quote(s); };
     const auto keys = parse_sort(params.sort, table);
+    if (table.record_count >= kIndexThreshold) {
+      std::set<std::string> wanted = filter_fields(params.filter);
+      for (const auto& k : keys)
+        wanted.insert(k.field);
+      for (const auto& f : wanted)
+        if (!table.indexed_fields.count(f)) used.insert(f);
+    }
     std::string where = "r.table_id = " + quote(table_id) + "::uuid AND " +
                         compile_filter(params.filter, table, quote) + " AND " +
                         search_condition(params.search, quote);
@@ -145,14 +154,10 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
         throw invalid_cursor();
       where += " AND " + after_condition(keys, c["v"], c["i"].get<long long>(), quote);
     }
-    std::string order;
+    const std::string order = order_by(keys, quote);
     std::string key_select;
-    for (const auto& k : keys) {
-      const std::string e = sort_expression(k, quote);
-      order += e + (k.descending ? " DESC, " : " ASC, ");
-      key_select += ", " + e + "::text";
-    }
-    order += "r.id ASC";
+    for (const auto& k : keys)
+      key_select += ", " + sort_expression(k, quote) + "::text";
     const auto rows = tx.exec(std::string("SELECT ") + kRecordColumns + key_select + " FROM records r WHERE " +
                               where + " ORDER BY " + order + " LIMIT " + std::to_string(params.limit + 1));
     json items = json::array();
@@ -173,6 +178,8 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
       out["total"] = tx.exec("SELECT count(*) FROM records r WHERE " + base_where)[0][0].as<long long>();
     return out;
   });
+  request_field_indexes(pool_, table_id, used);
+  return out;
 }
 
 json RecordReader::get(const std::string& snapshot_id, const std::string& table_id, const std::string& record_id) {

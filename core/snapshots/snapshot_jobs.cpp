@@ -1,6 +1,7 @@
 #include "snapshots/snapshot_jobs.hpp"
 
 #include "snapshots/download_job.hpp"
+#include "snapshots/field_indexes.hpp"
 #include "snapshots/publish_job.hpp"
 #include "snapshots/sync_support.hpp"
 
@@ -13,6 +14,8 @@ void add_snapshot_jobs(jobs::JobRegistry& registry, db::ConnectionPool& pool, ac
                             std::chrono::milliseconds(2000), std::chrono::milliseconds(60000)};
   registry[kPublishJob] = {[&](jobs::JobContext& ctx) { return run_publish(ctx, pool, accounts, connectors); }, 5,
                            std::chrono::milliseconds(2000), std::chrono::milliseconds(60000)};
+  registry[kIndexJob] = {[&](jobs::JobContext& ctx) { return run_field_index(ctx, pool); }, 3,
+                         std::chrono::milliseconds(5000), std::chrono::milliseconds(60000)};
 }
 
 }  // namespace scratch::snapshots

@@ -9,7 +9,8 @@ namespace scratch::snapshots {
 namespace {
 
 constexpr const char* kColumns =
-    "id::text, snapshot_id::text, account_id::text, remote_table, name, fields::text, read_only";
+    "id::text, snapshot_id::text, account_id::text, remote_table, name, fields::text, read_only, record_count, "
+    "indexed_fields::text";
 
 TableInfo from_row(const pqxx::row& row) {
   TableInfo t;
@@ -20,6 +21,9 @@ TableInfo from_row(const pqxx::row& row) {
   t.name = row[4].as<std::string>();
   t.fields = nlohmann::json::parse(row[5].as<std::string>());
   t.read_only = row[6].as<bool>();
+  t.record_count = row[7].as<long long>();
+  for (const auto& f : nlohmann::json::parse(row[8].c_str()))
+    if (f.is_string()) t.indexed_fields.insert(f.get<std::string>());
   return t;
 }
 

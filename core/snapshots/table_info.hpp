@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pqxx/transaction_base>
+#include <set>
 #include <string>
 
 namespace scratch::snapshots {
@@ -15,6 +16,8 @@ struct TableInfo {
   std::string name;
   nlohmann::json fields;  // [{id,name,type,read_only,options?}]
   bool read_only = false;
+  long long record_count = 0;
+  std::set<std::string> indexed_fields;  // fields with an index of their own (or one requested)
 
   const nlohmann::json* field(const std::string& field_id) const;
   bool writable(const std::string& field_id) const;

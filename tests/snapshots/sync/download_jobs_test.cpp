@@ -140,33 +140,49 @@ TEST_F(DownloadJobs, ProgressIsReportedOnTheJobAndTheEventStream) {
   EXPECT_GE(progress_done(job), kRows) << "the final progress counts every record: " << job.dump();
   EXPECT_EQ(user.get_ok(table_path(sid, tid)).value("record_count", -1), kRows);
 
-  // The stream saw the download: progress events and/or records.changed from the download.
-  int progress_events = 0, download_changes = 0;
-  long long changed_count = 0;
-  bool finished = false;
+  // The stream saw the download: progress events and records.changed from the download. Drain until it is
+  // quiet (heartbeats aside) for a while.
+  int progress_events = 0, download_changes = 0, job_events = 0;
+  long long changed_count = 0, last_records = 0;
   std::vector<std::string> kinds;
-  while (auto e = events.next(finished ? 500ms : 10s)) {
+  const auto drain_deadline = std::chrono::steady_clock::now() + 20s;
+  auto last_event = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() < drain_deadline &&
+         std::chrono::steady_clock::now() - last_event < 3s) {
+    const auto e = events.next(500ms);
+    if (!e) {
+      if (events.ended()) break;
+      continue;
+    }
     if (e->event == "comment") continue;
+    last_event = std::chrono::steady_clock::now();
     kinds.push_back(e->event);
-    json body = json::parse(e->data, nullptr, false);
+    const json body = json::parse(e->data, nullptr, false);
     const json data = body.is_object() && body.contains("data") ? body["data"] : body;
-    if (e->event == "download.progress") ++progress_events;
+    if (e->event == "download.progress") {
+      ++progress_events;
+      EXPECT_EQ(data.value("table_id", ""), tid) << e->data;
+      const long long records = data.value("records", 0LL);
+      EXPECT_GT(records, last_records) << "download.progress counts grow: " << e->data;
+      last_records = records;
+    }
     if (e->event == "records.changed" && data.is_object() && data.value("source", "") == "download") {
       ++download_changes;
       changed_count += data.value("count", 0LL);
       EXPECT_EQ(data.value("table_id", ""), tid) << e->data;
       EXPECT_LE(data.value("record_ids", json::array()).size(), 100u) << e->data;
     }
-    if (e->event.rfind("job.", 0) == 0 && e->event != "job.progress" && e->event != "job.state" &&
-        e->event != "job.running" && e->event != "job.queued" && e->event != "job.started")
-      finished = true;  // job.succeeded (or another final state): drain what is left quickly
+    if (e->event == "table.changed" && data.value("change", "") == "downloaded" &&
+        data.value("table_id", "") == tid)
+      ++job_events;
   }
-  EXPECT_GE(progress_events + download_changes, 2)
-      << "kinds seen: " << json(kinds).dump().substr(0, 2000);
-  EXPECT_GE(progress_events, 1) << "no download.progress event; kinds: " << json(kinds).dump().substr(0, 2000);
-  if (download_changes > 0) {
-    EXPECT_EQ(changed_count, kRows);
-  }
+  const std::string seen_kinds = json(kinds).dump().substr(0, 2000);
+  EXPECT_GE(progress_events, 2) << "a download.progress per page; kinds: " << seen_kinds;
+  EXPECT_EQ(last_records, kRows) << seen_kinds;
+  EXPECT_GE(download_changes, 1) << seen_kinds;
+  EXPECT_EQ(changed_count, kRows) << seen_kinds;
+  // docs/snapshots.md: the end of a table's download is a table.changed event with change "downloaded".
+  EXPECT_EQ(job_events, 1) << "no table.changed/downloaded on the snapshot's stream; kinds: " << seen_kinds;
 }
 
 TEST_F(DownloadJobs, PublishOrDownloadWhileADownloadRunsIsSnapshotBusy) {
