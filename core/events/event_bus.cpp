@@ -140,12 +140,19 @@ void EventBus::deliver_new() {
 
 void EventBus::heartbeat() {
   std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
   for (auto it = by_user_.begin(); it != by_user_.end();) {
     bool alive;
     {
-      std::lock_guard sub_lock(it->second->mutex);
-      alive = !it->second->done && (it->second->replaying || it->second->sink->send(": heartbeat\n\n"));
-      if (!alive) it->second->done = true;
+      auto& s = *it->second;
+      std::lock_guard sub_lock(s.mutex);
+      alive = !s.done && (s.replaying || s.sink->send(": heartbeat\n\n"));
+      if (alive && !s.replaying && now - s.started > options_.max_stream_age) {
+        s.sink->send("retry: 1000\n\n");  // reconnect soon; Last-Event-ID resumes without a gap
+        s.sink->close();
+        alive = false;
+      }
+      if (!alive) s.done = true;
     }
     it = alive ? std::next(it) : by_user_.erase(it);
   }

@@ -28,6 +28,7 @@ struct Subscription {
       closing_kinds;  // an event of one of these kinds ends the stream (e.g. a finished job)
   long long last_sent = 0;
   bool done = false;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool replaying = false;  // live events wait in `pending` until the replay has caught up
   std::vector<Event> pending;
   std::mutex mutex;  // guards the fields above; never held while taking the bus's own lock
@@ -38,6 +39,9 @@ class EventBus {
   struct Options {
     std::chrono::milliseconds poll{1000};
     std::chrono::seconds heartbeat{15};
+    // Streams end (cleanly, between events) after this long and clients reconnect with Last-Event-ID:
+    // Pistache answers a request still open after its header timeout with a 408 written into the stream.
+    std::chrono::seconds max_stream_age{100};
   };
   EventBus(db::ConnectionPool& pool, std::string database_url, Options options);
   ~EventBus();

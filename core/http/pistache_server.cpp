@@ -94,6 +94,7 @@ class PeerStreamSink : public StreamSink {
 class PistacheHandler : public PH::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
+
   static std::string decode_query_part(std::string text) {
     for (char& c : text)
       if (c == '+') c = ' ';
@@ -170,7 +171,10 @@ void PistacheServer::start() {
                   .flags(Pistache::Tcp::Options::ReuseAddr)
                   .maxRequestSize(options_.max_body_bytes + 64 * 1024)
                   .maxResponseSize(64 * 1024 * 1024)
-                  .keepaliveTimeout(std::chrono::seconds(75));
+                  .keepaliveTimeout(std::chrono::seconds(75))
+                  // Also bounds how long a response may stream: the event bus ends streams before this.
+                  .headerTimeout(std::chrono::seconds(120))
+                  .bodyTimeout(std::chrono::seconds(120));
   endpoint_->init(opts);
   endpoint_->setHandler(std::make_shared<PistacheHandler>(&dispatcher_));
   try {
