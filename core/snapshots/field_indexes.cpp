@@ -48,9 +48,15 @@ nlohmann::json run_field_index(jobs::JobContext& ctx, db::ConnectionPool& pool) 
                           .size() == 1;
   if (!exists) return {{"skipped", "the table is gone"}};
   pqxx::nontransaction tx(*lease);
-  // Same expression as the filter and sort SQL (record_filter.cpp), with the id as the tie-break.
-  tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
-          " ((COALESCE(vals -> " + tx.quote(field) + ", 'null'::jsonb)), id)");
+  if (field == kSearchIndex) {
+    // Same expression as search_condition (record_filter.cpp).
+    tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
+            " USING gin (jsonb_to_tsvector('simple'::regconfig, vals, '[\"string\"]'::jsonb))");
+  } else {
+    // Same expression as the filter and sort SQL (record_filter.cpp), with the id as the tie-break.
+    tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
+            " ((COALESCE(vals -> " + tx.quote(field) + ", 'null'::jsonb)), id)");
+  }
   // Expression statistics come with ANALYZE; without them the planner guesses and ignores the index.
   tx.exec("ANALYZE " + tx.quote_name(partition));
   return {{"index", name}, {"field", field}};

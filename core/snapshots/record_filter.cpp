@@ -29,15 +29,24 @@ std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>()
 std::string pseudo_condition(const std::string& field, const std::string& op, const json& value,
                              const Quote& quote) {
   if (field == "$state") {
+    static const std::set<std::string> states = {"synced", "edited", "created", "deleted", "suggested"};
+    const auto check = [](const json& v) {
+      if (!v.is_string() || !states.count(v.get<std::string>()))
+        throw invalid_filter("$state values are synced, edited, created, deleted or suggested, not " + v.dump());
+    };
     if (op == "in") {
       if (!value.is_array()) throw invalid_filter("$state in: value must be an array");
       std::string list;
-      for (const auto& v : value)
+      for (const auto& v : value) {
+        check(v);
         list += (list.empty() ? "" : ", ") + quote(text_of(v));
+      }
       return list.empty() ? "FALSE" : std::string(kStateSql) + " IN (" + list + ")";
     }
-    if (op == "eq" || op == "ne")
+    if (op == "eq" || op == "ne") {
+      check(value);
       return std::string(kStateSql) + (op == "eq" ? " = " : " <> ") + quote(text_of(value));
+    }
     throw invalid_filter("$state supports eq, ne and in");
   }
   std::string expr;
@@ -199,7 +208,7 @@ std::string sort_expression(const SortKey& key, const Quote& quote) {
 
 std::string search_condition(const std::string& search, const Quote& quote) {
   if (search.empty()) return "TRUE";
-  return "jsonb_to_tsvector('simple', r.vals, '[\"string\"]') @@ websearch_to_tsquery('simple', " +
+  return "jsonb_to_tsvector('simple'::regconfig, r.vals, '[\"string\"]'::jsonb) @@ websearch_to_tsquery('simple', " +
          quote(search) + ")";
 }
 

@@ -131,6 +131,7 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
       std::set<std::string> wanted = filter_fields(params.filter);
       for (const auto& k : keys)
         wanted.insert(k.field);
+      if (!params.search.empty()) wanted.insert(kSearchIndex);
       for (const auto& f : wanted)
         if (!table.indexed_fields.count(f)) used.insert(f);
     }

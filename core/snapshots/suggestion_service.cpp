@@ -43,6 +43,14 @@ long long decide_where(pqxx::work& tx, const std::string& table_id, const std::s
   const bool whole = fields.is_null();
   long long n = 0;
   if (accept) {
+    // A suggestion for a field in conflict would silently pick a side: the owner resolves the conflict first.
+    const auto blocked = tx.exec("SELECT r.id, k FROM records r, jsonb_object_keys(" + picked + ") k WHERE " + scope +
+                                 " AND r.conflicts ? k LIMIT 1");
+    if (!blocked.empty())
+      throw http::ApiError(409, "field_in_conflict", "Field in conflict",
+                           "record " + std::to_string(blocked[0][0].as<long long>()) + ": field '" +
+                               blocked[0][1].as<std::string>() +
+                               "' has a conflict with the source; resolve it before accepting suggestions for it");
     // Values become edits (a suggested create's values are simply its values); a suggested create becomes a
     // local create and a suggested deletion a tombstone.
     for (const auto& row : tx.exec(
@@ -86,12 +94,18 @@ json SuggestionService::suggest(const std::string& user_id, const std::string& s
       const long long id = record_id_of(u.value("record_id", json()));
       const json values = u.value("values", json::object());
       validate_values(table, values, "updates.values");
-      const auto rows = tx.exec_params("SELECT deleted, suggested_create FROM records WHERE table_id = $1::uuid "
+      const auto rows = tx.exec_params("SELECT deleted, conflicts::text FROM records WHERE table_id = $1::uuid "
                                        "AND id = $2 FOR UPDATE",
                                        table_id, id);
       if (rows.empty()) throw http::errors::not_found("record " + std::to_string(id));
       if (rows[0][0].as<bool>())
         throw http::ApiError(409, "record_deleted", "Record is deleted", "record " + std::to_string(id) + " is deleted");
+      const json conflicts = json::parse(rows[0][1].c_str());
+      for (const auto& [k, v] : values.items())
+        if (conflicts.contains(k))
+          throw http::ApiError(409, "field_in_conflict", "Field in conflict",
+                               "record " + std::to_string(id) + ": field '" + k +
+                                   "' has a conflict with the source; the owner resolves it first");
       tx.exec_params("UPDATE records SET suggestions = suggestions || $3::jsonb, suggested_at = now(), "
                      "seq = nextval('record_seq'), updated_at = now() WHERE table_id = $1::uuid AND id = $2",
                      table_id, id, values.dump());
@@ -113,12 +127,14 @@ json SuggestionService::suggest(const std::string& user_id, const std::string& s
     }
     for (const auto& d : body.value("deletes", json::array())) {
       const long long id = record_id_of(d);
-      const auto n = tx.exec_params("UPDATE records SET suggest_delete = true, suggested_at = now(), "
-                                    "seq = nextval('record_seq'), updated_at = now() "
-                                    "WHERE table_id = $1::uuid AND id = $2 AND NOT deleted",
-                                    table_id, id)
-                         .affected_rows();
-      if (n == 0) throw http::errors::not_found("record " + std::to_string(id) + " (or it is deleted already)");
+      const auto rows =
+          tx.exec_params("SELECT deleted FROM records WHERE table_id = $1::uuid AND id = $2 FOR UPDATE", table_id, id);
+      if (rows.empty()) throw http::errors::not_found("record " + std::to_string(id));
+      if (rows[0][0].as<bool>())
+        throw http::ApiError(409, "record_deleted", "Record is deleted", "record " + std::to_string(id) + " is deleted");
+      tx.exec_params("UPDATE records SET suggest_delete = true, suggested_at = now(), seq = nextval('record_seq'), "
+                     "updated_at = now() WHERE table_id = $1::uuid AND id = $2",
+                     table_id, id);
       changed.push_back(id);
       ++deleted;
     }

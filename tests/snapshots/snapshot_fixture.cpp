@@ -33,8 +33,11 @@ json body_of(const HttpResponse& r) {
   }
 }
 
+// The parsed body when the status is the expected one; otherwise the failure is recorded and the answer is
+// null, so that a test reading fields of it stops with an exception rather than reading a problem body.
 json checked(const HttpResponse& r, long status, const std::string& what) {
   EXPECT_EQ(r.status, status) << what << " -> " << r.body;
+  if (r.status != status) return nullptr;
   return body_of(r);
 }
 
@@ -171,16 +174,19 @@ std::string SnapshotTest::create_csv_account(const ApiUser& as, const std::strin
   constexpr std::size_t kChunk = 1 << 20;
   for (std::size_t offset = 0; offset < csv_text.size(); offset += kChunk) {
     const auto r = as.http.request(
-        "PUT", "/api/v1/uploads/" + upload_id + "/chunks/" + std::to_string(offset), csv_text.substr(offset, kChunk),
+        "PUT", "/api/v1/uploads/" + upload_id + "/chunks/" + std::to_string(offset),
+        csv_text.substr(offset, kChunk),
         {{"Content-Type", "application/octet-stream"}, {"Authorization", "Bearer " + as.token}});
     EXPECT_EQ(r.status, 200) << r.body;
   }
   json config = json::object();
   if (!id_column.empty()) config["id_column"] = id_column;
-  const json created = as.post_ok(
-      "/api/v1/connector-accounts",
-      {{"connector", "csv"}, {"display_name", "CSV " + random_hex(4)}, {"upload_id", upload_id}, {"config", config}},
-      201);
+  const json created = as.post_ok("/api/v1/connector-accounts",
+                                  {{"connector", "csv"},
+                                   {"display_name", "CSV " + random_hex(4)},
+                                   {"upload_id", upload_id},
+                                   {"config", config}},
+                                  201);
   return created.is_object() ? created.value("id", "") : "";
 }
 
@@ -208,8 +214,8 @@ std::string SnapshotTest::create_snapshot(const ApiUser& as, const std::string& 
 
 json SnapshotTest::add_table(const ApiUser& as, const std::string& snapshot_id, const std::string& account_id,
                              const std::string& remote_table) {
-  return as.post_ok(snapshot_path(snapshot_id) + "/tables", {{"account_id", account_id}, {"table", remote_table}},
-                    201);
+  return as.post_ok(snapshot_path(snapshot_id) + "/tables",
+                    {{"account_id", account_id}, {"table", remote_table}}, 201);
 }
 
 namespace {
@@ -251,8 +257,8 @@ json SnapshotTest::wait_job(const ApiUser& as, const std::string& job_id, std::c
       if (finished(job)) return job;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      ADD_FAILURE() << "job " << job_id << " not finished after " << timeout.count() << " s: " << r.status << " "
-                    << r.body;
+      ADD_FAILURE() << "job " << job_id << " not finished after " << timeout.count() << " s: " << r.status
+                    << " " << r.body;
       return job;
     }
     std::this_thread::sleep_for(pause);
@@ -336,12 +342,14 @@ void SnapshotTest::create_items_source(int n) const {
     return v.dump();
   };
   std::string sql =
-      "CREATE TABLE items (id int PRIMARY KEY, title text NOT NULL, status text NOT NULL, price numeric, qty int "
+      "CREATE TABLE items (id int PRIMARY KEY, title text NOT NULL, status text NOT NULL, price numeric, qty "
+      "int "
       "NOT NULL, due date, active boolean NOT NULL, notes text, raw bytea DEFAULT '\\xdeadbeef'::bytea);\n";
   for (const auto& r : items_rows(n)) {
-    sql += "INSERT INTO items (id, title, status, price, qty, due, active, notes) VALUES (" + literal(r["id"]) + ", " +
-           literal(r["title"]) + ", " + literal(r["status"]) + ", " + literal(r["price"]) + ", " + literal(r["qty"]) +
-           ", " + literal(r["due"]) + ", " + literal(r["active"]) + ", " + literal(r["notes"]) + ");\n";
+    sql += "INSERT INTO items (id, title, status, price, qty, due, active, notes) VALUES (" +
+           literal(r["id"]) + ", " + literal(r["title"]) + ", " + literal(r["status"]) + ", " +
+           literal(r["price"]) + ", " + literal(r["qty"]) + ", " + literal(r["due"]) + ", " +
+           literal(r["active"]) + ", " + literal(r["notes"]) + ");\n";
   }
   source_exec(sql);
 }

@@ -27,16 +27,17 @@ std::optional<SseEvent> wait_records_changed(SseClient& stream, const std::strin
                                              std::vector<std::string>* seen = nullptr) {
   const auto deadline = std::chrono::steady_clock::now() + 15s;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto e = stream.next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+    auto e = stream.next(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
     if (!e) return std::nullopt;
     if (e->event == "comment") continue;
     if (seen) seen->push_back(e->event + " " + e->data);
     if (e->event != "records.changed") continue;
-    const json p = payload_of(*e);
+    json p = payload_of(*e);
     if (p.value("table_id", "") != table_id) continue;
     if (!source.empty() && p.value("source", "") != source) continue;
-    const json ids = p.value("record_ids", json::array());
-    for (const auto& id : ids)
+    json ids = p.value("record_ids", json::array());
+    for (auto id : ids)
       if (id == json(record_id)) return e;
   }
   return std::nullopt;
@@ -47,7 +48,7 @@ class SnapshotEvents : public SnapshotTest {};
 TEST_F(SnapshotEvents, EditsAndSuggestionsReachTheStreamAndResumeLosesNothing) {
   const Seeded s = seed_items(6);
   ASSERT_FALSE(s.table_id.empty());
-  const json records = all_records(user, s.snapshot_id, s.table_id);
+  json records = all_records(user, s.snapshot_id, s.table_id);
   ASSERT_EQ(records.size(), 6u);
   const std::string r1 = by_remote_id(records, "1")["id"], r2 = by_remote_id(records, "2")["id"];
   const std::string events = snapshot_path(s.snapshot_id) + "/events";
@@ -62,21 +63,22 @@ TEST_F(SnapshotEvents, EditsAndSuggestionsReachTheStreamAndResumeLosesNothing) {
     const auto e = wait_records_changed(owner, s.table_id, r1, "edit", &seen);
     ASSERT_TRUE(e.has_value()) << "no records.changed for the edit; saw:\n" << ::testing::PrintToString(seen);
     EXPECT_FALSE(e->id.empty());
-    const json p = payload_of(*e);
+    json p = payload_of(*e);
     EXPECT_GE(p.value("count", 0), 1) << e->data;
     last_id = e->id;
   }
 
   // Happened while nobody listened: a bulk update.
-  const json filter = {{"field", "title"}, {"op", "eq"}, {"value", "Blue plum 2"}};
-  const json bulk = user.post_ok(s.records + "/bulk-update", {{"filter", filter}, {"values", {{"qty", 9}}}});
+  json filter = {{"field", "title"}, {"op", "eq"}, {"value", "Blue plum 2"}};
+  json bulk = user.post_ok(s.records + "/bulk-update", {{"filter", filter}, {"values", {{"qty", 9}}}});
   EXPECT_EQ(bulk.value("updated", -1), 1) << bulk.dump();
   {
     SseClient resumed(server_->port(), events, user.token, last_id);
     ASSERT_EQ(resumed.status(), 200) << resumed.body_if_not_stream();
     std::vector<std::string> seen;
     EXPECT_TRUE(wait_records_changed(resumed, s.table_id, r2, "bulk", &seen).has_value())
-        << "the bulk update was lost on resume; saw:\n" << ::testing::PrintToString(seen);
+        << "the bulk update was lost on resume; saw:\n"
+        << ::testing::PrintToString(seen);
   }
 
   // An agent's stream sees its own suggestions.
@@ -84,8 +86,9 @@ TEST_F(SnapshotEvents, EditsAndSuggestionsReachTheStreamAndResumeLosesNothing) {
   SseClient agent_stream(server_->port(), events, agent);
   ASSERT_EQ(agent_stream.status(), 200) << agent_stream.body_if_not_stream();
   std::this_thread::sleep_for(200ms);
-  with_token(agent).post_ok(snapshot_path(s.snapshot_id) + "/suggestions",
-                            {{"table_id", s.table_id}, {"updates", {{{"record_id", r2}, {"values", {{"title", "Idea"}}}}}}});
+  with_token(agent).post_ok(
+      snapshot_path(s.snapshot_id) + "/suggestions",
+      {{"table_id", s.table_id}, {"updates", {{{"record_id", r2}, {"values", {{"title", "Idea"}}}}}}});
   std::vector<std::string> seen;
   EXPECT_TRUE(wait_records_changed(agent_stream, s.table_id, r2, "suggestion", &seen).has_value())
       << ::testing::PrintToString(seen);

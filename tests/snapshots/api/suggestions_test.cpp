@@ -27,14 +27,15 @@ class Suggestions : public SnapshotTest {
     ASSERT_EQ(token_.rfind("sat_", 0), 0u) << token_;
   }
   std::string id_of(int remote_id) const {
-    const json r = by_remote_id(records_, std::to_string(remote_id));
+    json r = by_remote_id(records_, std::to_string(remote_id));
     return r.is_object() ? r["id"].get<std::string>() : "missing";
   }
   std::string path_of(int remote_id) const { return s_.records + "/" + id_of(remote_id); }
   std::string snap() const { return snapshot_path(s_.snapshot_id); }
   json table() const { return user.get_ok(table_path(s_.snapshot_id, s_.table_id)); }
   void expect_source_unchanged() const {
-    EXPECT_EQ(source_rows("SELECT id, title, status, price, qty, due, active, notes FROM items ORDER BY id"), rows_);
+    EXPECT_EQ(source_rows("SELECT id, title, status, price, qty, due, active, notes FROM items ORDER BY id"),
+              rows_);
   }
   void run_sql(const std::string& sql) const {
     pqxx::connection c{db_.url()};
@@ -52,7 +53,7 @@ class Suggestions : public SnapshotTest {
 TEST_F(Suggestions, AnAgentSuggestsAndTheOwnerAcceptsAndRejects) {
   const ApiUser agent = with_token(token_);
   // 1: Green pear 1 (published); 2: Blue plum 2, price 3; 4, 8, 12: draft; 5: published; 6: to delete.
-  const json body = {
+  json body = {
       {"table_id", s_.table_id},
       {"updates",
        {{{"record_id", id_of(1)}, {"values", {{"title", "Agent title"}, {"notes", "agent note"}}}},
@@ -61,33 +62,37 @@ TEST_F(Suggestions, AnAgentSuggestsAndTheOwnerAcceptsAndRejects) {
         {{"record_id", id_of(8)}, {"values", {{"qty", 50}}}},
         {{"record_id", id_of(12)}, {"values", {{"qty", 50}}}},
         {{"record_id", id_of(5)}, {"values", {{"qty", 50}}}}}},
-      {"creates", {{{"values", {{"title", "Agent new"}, {"status", "review"}, {"qty", 1}, {"active", false}}}}}},
+      {"creates",
+       {{{"values", {{"title", "Agent new"}, {"status", "review"}, {"qty", 1}, {"active", false}}}}}},
       {"deletes", {id_of(6)}}};
-  const json made = agent.post_ok(snap() + "/suggestions", body);
+  json made = agent.post_ok(snap() + "/suggestions", body);
   EXPECT_EQ(made.value("updated", -1), 6) << made.dump();
   EXPECT_EQ(made.value("deleted", -1), 1) << made.dump();
   ASSERT_TRUE(made["created"].is_array() && made["created"].size() == 1u) << made.dump();
   const std::string created_id = made["created"][0];
 
   // Suggestions sit beside the values; nothing is edited yet.
-  const json one = agent.get_ok(path_of(1));
+  json one = agent.get_ok(path_of(1));
   EXPECT_EQ(one["suggestions"], json({{"title", "Agent title"}, {"notes", "agent note"}}));
   EXPECT_EQ(one["values"]["title"], "Green pear 1");
   EXPECT_EQ(one["edits"], json::object());
   EXPECT_EQ(one["state"], "synced");
   EXPECT_EQ(agent.get_ok(path_of(6))["suggested_delete"], true);
-  const json suggested = agent.get_ok(s_.records + "/" + created_id);
+  json suggested = agent.get_ok(s_.records + "/" + created_id);
   EXPECT_EQ(suggested["state"], "suggested");
   EXPECT_EQ(suggested["suggested_create"], true);
-  EXPECT_EQ(suggested["values"]["title"], "Agent new");
-  const json t = table();
+  // Nothing of it is a value yet: what it would hold is the suggestion.
+  EXPECT_EQ(suggested["suggestions"]["title"], "Agent new") << suggested.dump();
+  EXPECT_EQ(suggested["suggestions"]["qty"], 1) << suggested.dump();
+  json t = table();
   EXPECT_EQ(t["pending_count"], 8) << t.dump();
   EXPECT_EQ(t["dirty_count"], 0) << t.dump();
   EXPECT_EQ(all_records(user, s_.snapshot_id, s_.table_id).size(), static_cast<std::size_t>(kRows + 1));
-  EXPECT_EQ(all_records(user, s_.snapshot_id, s_.table_id, "include=live").size(), static_cast<std::size_t>(kRows));
-  const json has = {{"field", "$has_suggestions"}, {"op", "eq"}, {"value", true}};
+  EXPECT_EQ(all_records(user, s_.snapshot_id, s_.table_id, "include=live").size(),
+            static_cast<std::size_t>(kRows));
+  json has = {{"field", "$has_suggestions"}, {"op", "eq"}, {"value", true}};
   std::set<std::string> with_suggestions;
-  for (const auto& r : all_records(user, s_.snapshot_id, s_.table_id, "filter=" + url_encode(has.dump())))
+  for (auto r : all_records(user, s_.snapshot_id, s_.table_id, "filter=" + url_encode(has.dump())))
     with_suggestions.insert(r["id"].get<std::string>());
   for (int i : {1, 2, 4, 5, 8, 12})
     EXPECT_TRUE(with_suggestions.count(id_of(i))) << i;
@@ -97,20 +102,22 @@ TEST_F(Suggestions, AnAgentSuggestsAndTheOwnerAcceptsAndRejects) {
   std::map<std::string, json> listed;
   std::string cursor;
   for (int guard = 0; guard < 10; ++guard) {
-    const json page = agent.get_ok(snap() + "/suggestions?table_id=" + s_.table_id + "&limit=3" +
-                                   (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
+    json page = agent.get_ok(snap() + "/suggestions?table_id=" + s_.table_id + "&limit=3" +
+                             (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)));
     ASSERT_TRUE(page.is_object());
     ASSERT_LE(page["items"].size(), 3u);
-    for (const auto& item : page["items"]) {
+    for (auto item : page["items"]) {
       EXPECT_EQ(item["table_id"], s_.table_id);
-      EXPECT_TRUE(listed.emplace(item["record_id"].get<std::string>(), item).second) << "duplicate " << item.dump();
+      EXPECT_TRUE(listed.emplace(item["record_id"].get<std::string>(), item).second)
+          << "duplicate " << item.dump();
     }
     if (page["next_cursor"].is_null()) break;
     cursor = page["next_cursor"];
   }
   ASSERT_EQ(listed.size(), 8u);
   EXPECT_EQ(listed[id_of(1)]["kind"], "update");
-  EXPECT_EQ(listed[id_of(1)]["values"]["title"], json({{"current", "Green pear 1"}, {"suggested", "Agent title"}}));
+  EXPECT_EQ(listed[id_of(1)]["values"]["title"],
+            json({{"current", "Green pear 1"}, {"suggested", "Agent title"}}));
   EXPECT_EQ(listed[id_of(2)]["values"]["price"]["suggested"], 77);
   EXPECT_EQ(listed[id_of(2)]["values"]["price"]["current"], 3);
   EXPECT_EQ(listed[created_id]["kind"], "create");
@@ -119,33 +126,33 @@ TEST_F(Suggestions, AnAgentSuggestsAndTheOwnerAcceptsAndRejects) {
   EXPECT_EQ(user.get_ok(snap() + "/suggestions")["items"].size(), 8u);
 
   // Accept one field of one record.
-  const json accepted_one = user.post_ok(
+  json accepted_one = user.post_ok(
       snap() + "/suggestions/accept",
       {{"items", {{{"table_id", s_.table_id}, {"record_id", id_of(1)}, {"fields", {"title"}}}}}});
   EXPECT_EQ(accepted_one.value("accepted", -1), 1) << accepted_one.dump();
-  const json r1 = user.get_ok(path_of(1));
+  json r1 = user.get_ok(path_of(1));
   EXPECT_EQ(r1["values"]["title"], "Agent title");
   EXPECT_EQ(r1["edits"], json({{"title", "Agent title"}}));
   EXPECT_EQ(r1["suggestions"], json({{"notes", "agent note"}}));
   EXPECT_EQ(r1["state"], "edited");
 
   // Reject one.
-  const json rejected =
-      user.post_ok(snap() + "/suggestions/reject", {{"items", {{{"table_id", s_.table_id}, {"record_id", id_of(2)}}}}});
+  json rejected = user.post_ok(snap() + "/suggestions/reject",
+                               {{"items", {{{"table_id", s_.table_id}, {"record_id", id_of(2)}}}}});
   EXPECT_EQ(rejected.value("rejected", -1), 1) << rejected.dump();
-  const json r2 = user.get_ok(path_of(2));
+  json r2 = user.get_ok(path_of(2));
   EXPECT_EQ(r2["suggestions"], json::object());
   EXPECT_EQ(r2["values"]["price"], 3);
   EXPECT_EQ(r2["edits"], json::object());
   EXPECT_EQ(r2["state"], "synced");
 
   // Accept a filter's worth: the drafts (4, 8, 12), not 5.
-  const json drafts = {{"field", "status"}, {"op", "eq"}, {"value", "draft"}};
-  const json by_filter =
+  json drafts = {{"field", "status"}, {"op", "eq"}, {"value", "draft"}};
+  json by_filter =
       user.post_ok(snap() + "/suggestions/accept", {{"table_id", s_.table_id}, {"filter", drafts}});
   EXPECT_EQ(by_filter.value("accepted", -1), 3) << by_filter.dump();
   for (int i : {4, 8, 12}) {
-    const json r = user.get_ok(path_of(i));
+    json r = user.get_ok(path_of(i));
     EXPECT_EQ(r["values"]["qty"], 50) << r.dump();
     EXPECT_EQ(r["edits"], json({{"qty", 50}})) << r.dump();
     EXPECT_EQ(r["suggestions"], json::object()) << r.dump();
@@ -154,18 +161,21 @@ TEST_F(Suggestions, AnAgentSuggestsAndTheOwnerAcceptsAndRejects) {
   EXPECT_EQ(user.get_ok(path_of(5))["values"]["qty"], rows_[4]["qty"]);
 
   // Accept the rest.
-  const json all = user.post_ok(snap() + "/suggestions/accept", {{"all", true}});
+  json all = user.post_ok(snap() + "/suggestions/accept", {{"all", true}});
   EXPECT_GE(all.value("accepted", -1), 3) << all.dump();
   EXPECT_EQ(user.get_ok(path_of(5))["values"]["qty"], 50);
   EXPECT_EQ(user.get_ok(path_of(1))["values"]["notes"], "agent note");
-  const json now_created = user.get_ok(s_.records + "/" + created_id);
+  json now_created = user.get_ok(s_.records + "/" + created_id);
   EXPECT_EQ(now_created["state"], "created");
   EXPECT_EQ(now_created["suggested_create"], false);
-  const json now_deleted = user.get_ok(path_of(6));
+  EXPECT_EQ(now_created["values"]["title"], "Agent new") << now_created.dump();
+  EXPECT_EQ(now_created["values"]["status"], "review") << now_created.dump();
+  EXPECT_EQ(now_created["suggestions"], json::object()) << now_created.dump();
+  json now_deleted = user.get_ok(path_of(6));
   EXPECT_EQ(now_deleted["state"], "deleted");
   EXPECT_EQ(now_deleted["suggested_delete"], false);
   EXPECT_TRUE(user.get_ok(snap() + "/suggestions")["items"].empty());
-  const json after = table();
+  json after = table();
   EXPECT_EQ(after["pending_count"], 0) << after.dump();
   EXPECT_EQ(after["dirty_count"], 7) << after.dump();  // 1, 4, 5, 8, 12, the create, the delete
   expect_source_unchanged();
@@ -174,13 +184,14 @@ TEST_F(Suggestions, AnAgentSuggestsAndTheOwnerAcceptsAndRejects) {
 TEST_F(Suggestions, RejectingAllAndRefusedSuggestions) {
   const ApiUser agent = with_token(token_);
   // The owner may suggest too.
-  const json by_owner = user.post_ok(snap() + "/suggestions",
-                                     {{"table_id", s_.table_id},
-                                      {"updates", {{{"record_id", id_of(3)}, {"values", {{"title", "Owner idea"}}}}}},
-                                      {"creates", {{{"values", {{"title", "Maybe"}}}}}},
-                                      {"deletes", {id_of(7)}}});
+  json by_owner =
+      user.post_ok(snap() + "/suggestions",
+                   {{"table_id", s_.table_id},
+                    {"updates", {{{"record_id", id_of(3)}, {"values", {{"title", "Owner idea"}}}}}},
+                    {"creates", {{{"values", {{"title", "Maybe"}}}}}},
+                    {"deletes", {id_of(7)}}});
   EXPECT_EQ(by_owner.value("updated", -1), 1) << by_owner.dump();
-  const json rejected = user.post_ok(snap() + "/suggestions/reject", {{"all", true}});
+  json rejected = user.post_ok(snap() + "/suggestions/reject", {{"all", true}});
   EXPECT_EQ(rejected.value("rejected", -1), 3) << rejected.dump();
   EXPECT_TRUE(user.get_ok(snap() + "/suggestions")["items"].empty());
   EXPECT_EQ(all_records(user, s_.snapshot_id, s_.table_id).size(), static_cast<std::size_t>(kRows));
@@ -192,27 +203,46 @@ TEST_F(Suggestions, RejectingAllAndRefusedSuggestions) {
     return agent.post(snap() + "/suggestions", {{"table_id", s_.table_id}, {"updates", updates}});
   };
   EXPECT_EQ(suggest({{{"record_id", id_of(3)}, {"values", {{"raw", "\\x00"}}}}}).status, 422);
-  expect_problem(suggest({{{"record_id", id_of(3)}, {"values", {{"no_such_field", 1}}}}}), 422, "unknown_field");
-  expect_problem(suggest({{{"record_id", id_of(3)}, {"values", {{"price", "cheap"}}}}}), 422, "invalid_value");
+  expect_problem(suggest({{{"record_id", id_of(3)}, {"values", {{"no_such_field", 1}}}}}), 422,
+                 "unknown_field");
+  expect_problem(suggest({{{"record_id", id_of(3)}, {"values", {{"price", "cheap"}}}}}), 422,
+                 "invalid_value");
   expect_problem(suggest({{{"record_id", "999999999"}, {"values", {{"title", "x"}}}}}), 404, "not_found");
   // On a deleted record.
   user.del_ok(path_of(9), 200);
   EXPECT_EQ(suggest({{{"record_id", id_of(9)}, {"values", {{"title", "x"}}}}}).status, 409);
+  const auto delete_deleted =
+      agent.post(snap() + "/suggestions", {{"table_id", s_.table_id}, {"deletes", {id_of(9)}}});
+  EXPECT_EQ(delete_deleted.status, 409) << "suggesting to delete a deleted record: " << delete_deleted.body;
   // On a field in conflict: edited here and changed at the source.
+  // Record 12 got its suggestion before the conflict arose: accepting it is refused.
   user.patch_ok(path_of(10), {{"values", {{"title", "Local title"}}}});
-  source_exec("UPDATE items SET title = 'Remote title' WHERE id = 10");
-  const json job = download(user, s_.snapshot_id);
+  user.patch_ok(path_of(12), {{"values", {{"title", "Local 12"}}}});
+  ASSERT_EQ(suggest({{{"record_id", id_of(12)}, {"values", {{"title", "Agent 12"}}}}}).status, 200);
+  source_exec("UPDATE items SET title = 'Remote title' WHERE id IN (10, 12)");
+  json job = download(user, s_.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
-  const json conflicted = user.get_ok(path_of(10));
+  json conflicted = user.get_ok(path_of(10));
   ASSERT_TRUE(conflicted["conflicts"].contains("title")) << conflicted.dump();
+  EXPECT_EQ(conflicted["conflicts"]["title"],
+            json({{"local", "Local title"}, {"remote", "Remote title"}, {"base", "Green pear 10"}}));
   EXPECT_EQ(suggest({{{"record_id", id_of(10)}, {"values", {{"title", "Agent"}}}}}).status, 409);
+  const auto accept_conflicted = user.post(
+      snap() + "/suggestions/accept", {{"items", {{{"table_id", s_.table_id}, {"record_id", id_of(12)}}}}});
+  EXPECT_EQ(accept_conflicted.status, 409) << "accepting onto a conflict: " << accept_conflicted.body;
+  json twelve = user.get_ok(path_of(12));
+  EXPECT_EQ(twelve["values"]["title"], "Local 12") << twelve.dump();
+  EXPECT_TRUE(twelve["conflicts"].contains("title")) << twelve.dump();
+  user.post_ok(snap() + "/suggestions/reject",
+               {{"items", {{{"table_id", s_.table_id}, {"record_id", id_of(12)}}}}});
   // A refused batch leaves nothing behind.
   EXPECT_EQ(suggest({{{"record_id", id_of(11)}, {"values", {{"title", "fine"}}}},
                      {{"record_id", id_of(9)}, {"values", {{"title", "x"}}}}})
                 .status,
             409);
   EXPECT_EQ(user.get_ok(path_of(11))["suggestions"], json::object());
-  EXPECT_TRUE(user.get_ok(snap() + "/suggestions")["items"].empty());
+  for (auto item : user.get_ok(snap() + "/suggestions")["items"])
+    EXPECT_NE(item["record_id"], id_of(11)) << item.dump();
 }
 
 TEST_F(Suggestions, AnAgentTokenCanOnlyReadItsSnapshotAndSuggest) {
@@ -255,7 +285,7 @@ TEST_F(Suggestions, AnAgentTokenCanOnlyReadItsSnapshotAndSuggest) {
       {"GET", "/api/v1/jobs", nullptr},
       {"POST", "/api/v1/api-tokens", {{"name", "escalate"}}},
   };
-  for (const auto& c : forbidden) {
+  for (auto c : forbidden) {
     SCOPED_TRACE(c.method + " " + c.path);
     HttpResponse r;
     if (c.method == "GET") {
@@ -277,7 +307,7 @@ TEST_F(Suggestions, AnAgentTokenCanOnlyReadItsSnapshotAndSuggest) {
 
   // Another snapshot of the same owner does not exist for this agent.
   const std::string other_snap = create_snapshot(user, "other");
-  const json other_table = add_table(user, other_snap, s_.account_id, "public.items");
+  json other_table = add_table(user, other_snap, s_.account_id, "public.items");
   ASSERT_TRUE(other_table.is_object());
   const std::string other_id = other_table["id"];
   expect_problem(agent.get(snapshot_path(other_snap)), 404, "not_found");
@@ -292,8 +322,7 @@ TEST_F(Suggestions, AnAgentTokenCanOnlyReadItsSnapshotAndSuggest) {
 }
 
 TEST_F(Suggestions, TokensAreListedWithoutSecretsAndRevokedOrExpiredTokensAre401) {
-  const json created =
-      user.post_ok(snap() + "/agent-tokens", {{"name", "short"}, {"expires_in_hours", 2}}, 201);
+  json created = user.post_ok(snap() + "/agent-tokens", {{"name", "short"}, {"expires_in_hours", 2}}, 201);
   ASSERT_TRUE(created.is_object());
   const std::string secret = created.value("token", "");
   ASSERT_EQ(secret.rfind("sat_", 0), 0u) << created.dump();
@@ -302,15 +331,15 @@ TEST_F(Suggestions, TokensAreListedWithoutSecretsAndRevokedOrExpiredTokensAre401
   EXPECT_EQ(secret.rfind(created.value("prefix", "?"), 0), 0u) << "the prefix is the start of the token";
   EXPECT_TRUE(created["expires_at"].is_string());
   EXPECT_TRUE(created["capabilities"].is_array());
-  expect_problem(user.post(snap() + "/agent-tokens", {{"name", "too long"}, {"expires_in_hours", 91 * 24}}), 422,
-                 "validation_failed");
+  expect_problem(user.post(snap() + "/agent-tokens", {{"name", "too long"}, {"expires_in_hours", 91 * 24}}),
+                 422, "validation_failed");
 
   const auto listed = user.get(snap() + "/agent-tokens");
   ASSERT_EQ(listed.status, 200) << listed.body;
   EXPECT_EQ(listed.json()["items"].size(), 2u);
   EXPECT_EQ(listed.body.find(secret), std::string::npos);
   EXPECT_EQ(listed.body.find(token_), std::string::npos);
-  for (const auto& item : listed.json()["items"])
+  for (auto item : listed.json()["items"])
     EXPECT_FALSE(item.contains("token")) << item.dump();
 
   const ApiUser short_lived = with_token(secret);
@@ -323,7 +352,9 @@ TEST_F(Suggestions, TokensAreListedWithoutSecretsAndRevokedOrExpiredTokensAre401
   const auto revoked = short_lived.get(snap());
   EXPECT_EQ(revoked.status, 401) << revoked.body;
   EXPECT_EQ(revoked.header("Content-Type"), "application/problem+json");
-  EXPECT_EQ(short_lived.post(snap() + "/suggestions", {{"table_id", s_.table_id}, {"deletes", {id_of(1)}}}).status, 401);
+  EXPECT_EQ(
+      short_lived.post(snap() + "/suggestions", {{"table_id", s_.table_id}, {"deletes", {id_of(1)}}}).status,
+      401);
   EXPECT_EQ(user.get_ok(snap() + "/agent-tokens")["items"].size(), 1u);
   EXPECT_EQ(agent.get(snap()).status, 200);
 
