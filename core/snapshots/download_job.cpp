@@ -170,6 +170,12 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       if (result.value.contains("total") && result.value["total"].is_number_integer())
         source_total = result.value["total"];
       const json next = result.value.value("next_cursor", json());
+      if (!next.is_null() && next == state.cursor) {
+        throw jobs::JobError("connector_error",
+                             "reading " + table.name + ": the connector returned the cursor it was given, so paging "
+                             "would never end",
+                             false);
+      }
       state.cursor = next;
       state.pages += 1;
       state.finished_paging = next.is_null();
