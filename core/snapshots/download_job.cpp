@@ -109,6 +109,29 @@ DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, cons
   });
 }
 
+// The source's current field list (columns added, renamed or retyped since the table was added).
+void refresh_fields(db::ConnectionPool& pool, accounts::AccountService& accounts, const std::string& user_id,
+                    const std::string& snapshot_id, const TableInfo& table) {
+  const auto listing = accounts.call(user_id, table.account_id, "list_tables", json::object());
+  if (!listing.ok) throw call_failure("listing the tables of " + table.name, listing);
+  for (const auto& t : listing.value.value("tables", json::array())) {
+    if (t.value("id", "") != table.remote_table) continue;
+    const json fields = t.value("fields", json::array());
+    if (fields == table.fields && t.value("read_only", false) == table.read_only) return;
+    db::with_transaction(pool, [&](pqxx::work& tx) {
+      tx.exec_params("UPDATE snapshot_tables SET fields = $2::jsonb, read_only = $3 WHERE id = $1::uuid", table.id,
+                     fields.dump(), t.value("read_only", false));
+      snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table.id}, {"change", "fields"}});
+      return 0;
+    });
+    return;
+  }
+  throw jobs::JobError("table_not_found",
+                       "the source no longer has table '" + table.remote_table + "' (" + table.name +
+                           "); remove it from the snapshot or restore it at the source",
+                       false);
+}
+
 }  // namespace
 
 json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::AccountService& accounts,
@@ -136,6 +159,7 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
     const TableInfo& table = tables[ti];
     const ConnectorLimits limits =
         db::with_read(pool, [&](pqxx::read_transaction& tx) { return limits_of(tx, connectors, table.account_id); });
+    refresh_fields(pool, accounts, user_id, snapshot_id, table);
     DownloadState state = begin_table(pool, table, ctx.job().id);
     long long source_total = -1;
     long long inserted_total = 0;

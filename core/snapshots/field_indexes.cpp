@@ -3,6 +3,9 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <thread>
+
 #include "crypto/digest.hpp"
 #include "crypto/encoding.hpp"
 #include "db/transaction.hpp"
@@ -43,19 +46,39 @@ nlohmann::json run_field_index(jobs::JobContext& ctx, db::ConnectionPool& pool) 
   const std::string name =
       partition.substr(0, 40) + "_f" + crypto::hex_encode(crypto::sha256(field)).substr(0, 12);
   auto lease = pool.acquire();
-  const bool exists = pqxx::nontransaction(*lease)
-                          .exec_params("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r'", partition)
-                          .size() == 1;
-  if (!exists) return {{"skipped", "the table is gone"}};
   pqxx::nontransaction tx(*lease);
-  if (field == kSearchIndex) {
-    // Same expression as search_condition (record_filter.cpp).
-    tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
-            " USING gin (jsonb_to_tsvector('simple'::regconfig, vals, '[\"string\"]'::jsonb))");
-  } else {
-    // Same expression as the filter and sort SQL (record_filter.cpp), with the id as the tie-break.
-    tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
-            " ((COALESCE(vals -> " + tx.quote(field) + ", 'null'::jsonb)), id)");
+  if (tx.exec_params("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r'", partition).empty())
+    return {{"skipped", "the table is gone"}};
+  // One index build per table at a time: two CREATE INDEX CONCURRENTLY on one table wait for each other and
+  // one dies in a deadlock, leaving an invalid index behind. A session lock serialises them; on any failure
+  // the connection is closed (not reused), which releases it.
+  const std::string lock = "hashtext(" + tx.quote(partition) + ")";
+  try {
+    // Try, never wait inside the database: a session waiting for the lock holds a snapshot, and the running
+    // CREATE INDEX CONCURRENTLY would wait for that snapshot in turn.
+    while (!tx.exec("SELECT pg_try_advisory_lock(" + lock + ")")[0][0].as<bool>()) {
+      ctx.check_cancel();
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    const std::string invalid = "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = " +
+                                tx.quote(name) + " AND NOT i.indisvalid";
+    // A build that failed half way leaves an INVALID index of that name: drop it and build again.
+    if (!tx.exec(invalid).empty()) tx.exec("DROP INDEX CONCURRENTLY IF EXISTS " + tx.quote_name(name));
+    if (field == kSearchIndex) {
+      // Same expression as search_condition (record_filter.cpp).
+      tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
+              " USING gin (jsonb_to_tsvector('simple'::regconfig, vals, '[\"string\"]'::jsonb))");
+    } else {
+      // Same expression as the filter and sort SQL (record_filter.cpp), with the id as the tie-break.
+      tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
+              " ((COALESCE(vals -> " + tx.quote(field) + ", 'null'::jsonb)), id)");
+    }
+    if (!tx.exec(invalid).empty())
+      throw jobs::JobError("index_invalid", "building index " + name + " did not complete; will retry", true);
+    tx.exec("SELECT pg_advisory_unlock(" + lock + ")");
+  } catch (...) {
+    lease.discard();
+    throw;
   }
   // Expression statistics come with ANALYZE; without them the planner guesses and ignores the index.
   tx.exec("ANALYZE " + tx.quote_name(partition));
