@@ -11,13 +11,15 @@
 # Prints a summary and appends it to bench/results/snapshots-<date>.md. Also bench/run.sh snapshots [...].
 #
 # Usage: bench/snapshots.sh [--rows N] [--build-dir DIR] [--no-build] [--duration S] [--connections C]
-#                           [--threads T] [--keep] [--no-results]
+#                           [--threads T] [--keep] [--perf] [--no-results]
 #   --rows N         rows in the CSV (default 1000000; e.g. 100000 for a quick run)
 #   --build-dir DIR  where scratchd and the plugins are built (default: $BUILD_DIR or build)
 #   --no-build       use the binaries in the build dir as they are
 #   --duration S     seconds of each measured wrk run (default 15)
 #   --connections C  wrk connections (default 32); --threads T wrk threads (default 2)
 #   --keep           keep the temporary folder (CSV, cluster, logs) and say where it is
+#   --perf           profile the whole machine with `perf record` during the download and list the hottest
+#                    functions of scratchd, its runners and this cluster's postgres processes
 #   --no-results     do not append to bench/results/
 # Environment: JOBS (2) build jobs, BUILD_TYPE for a build dir that is not configured yet (RelWithDebInfo),
 # SCRATCH_SKIP_DEPS=1 skips scripts/install-deps.sh, TMPDIR for the temporary folder.
@@ -36,6 +38,7 @@ threads=2
 keep=0
 write_results=1
 seed=42
+profile=0
 while (($#)); do
   case $1 in
     --rows) rows=$2; shift 2 ;;
@@ -45,6 +48,7 @@ while (($#)); do
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --perf) profile=1; shift ;;
     --no-results) write_results=0; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "snapshots.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -55,12 +59,17 @@ if ! [[ $rows =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 build_dir=$(realpath -m -- "$build_dir")
+# The source being measured (taken now: commits made while the benchmark runs are not in the binary).
+rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=
+if git -C "$repo" status --porcelain -- . ':!bench' 2>/dev/null | grep -qv '^??'; then dirty=+changes; fi
 
+script_start=$(date +%s)
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }
 now() { date +%s.%N; }
 # sub A B: B - A with 3 decimals; div A B; all arithmetic through awk (bash has no floats)
-calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", ($1) }"; }  # parenthesised: awk reads "printf x > 5" as a redirection
 
 # --- tools and build -----------------------------------------------------------------------------------
 run_root() { if ((EUID == 0)); then "$@"; else sudo "$@"; fi; }
@@ -68,6 +77,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v jq >/dev/null || missing+=(jq)
 command -v curl >/dev/null || missing+=(curl)
+((profile == 0)) || command -v perf >/dev/null || missing+=(linux-perf)
 if ((${#missing[@]})); then
   say "installing ${missing[*]}"
   run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
@@ -97,9 +107,13 @@ cleanup() {
   local rc=$?
   set +e
   [[ -n $sampler_pid ]] && { touch "$tmp/sampler.stop"; wait "$sampler_pid" 2>/dev/null; }
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid"
-    wait "$server_pid" 2>/dev/null
+  if [[ -n $server_pid ]]; then
+    if kill -0 "$server_pid" 2>/dev/null; then
+      kill -TERM "$server_pid"
+      wait "$server_pid" 2>/dev/null
+    else
+      server_gone
+    fi
   fi
   if [[ -n $tmp ]]; then
     pg_stop "$tmp/data" || true
@@ -109,34 +123,44 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'say "FAILED at line $LINENO: $BASH_COMMAND"' ERR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/scratch-snapbench.XXXXXX")
 pg_prepare_dir "$tmp"
 pg_init "$tmp/data" postgres "" --no-sync
 # Durable settings (fsync on) as in bench/run.sh. pg_stat_statements shows where the database time goes;
-# auto_explain stays off (log_min_duration -1) until one list request is explained at the end.
+# auto_explain stays off (log_min_duration defaults to -1) until one list request is explained at the end,
+# through ALTER SYSTEM (so not set here: command-line settings override ALTER SYSTEM).
 port=$(pg_start_on_free_port "$tmp/data" "$tmp" "$tmp/postgres.log" -c max_connections=300 \
   -c shared_preload_libraries=pg_stat_statements -c session_preload_libraries=auto_explain \
-  -c auto_explain.log_min_duration=-1 -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on \
-  -c auto_explain.log_nested_statements=on)
+  -c auto_explain.log_analyze=on -c auto_explain.log_buffers=on)
 pg_url="postgresql://postgres@127.0.0.1:$port"
 psql_() { psql "$pg_url/${DB:-postgres}" -X -v ON_ERROR_STOP=1 -qAt "$@"; }
 psql_ -c "CREATE DATABASE scratch"
 DB=scratch psql_ -c "CREATE EXTENSION pg_stat_statements"
+pg_version=$(psql_ -c "SHOW server_version")
+pg_shared_buffers=$(psql_ -c "SHOW shared_buffers")
 wal_lsn() { psql_ -c "SELECT pg_current_wal_lsn()"; }
 wal_bytes_since() { psql_ -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$1')::bigint"; }
 
-# CPU seconds (user+system) per group: scratchd itself, its children (connector runners), postgres processes.
+# CPU seconds (user+system) per group: scratchd itself, its children (connector runners), and this cluster's
+# postgres processes (the postmaster and its children; other clusters on the machine are not counted).
 clk_tck=$(getconf CLK_TCK)
+postmaster_pid=$(head -n 1 "$tmp/data/postmaster.pid")
 cpu_snapshot() { # prints "pid group ticks"
-  awk -v s="${server_pid:-0}" '
-    FNR == 1 { g = "" ; if ($1 == s) g = "scratchd"; else if ($4 == s) g = "runners"; else if ($2 == "(postgres)") g = "postgres"
-               if (g != "") print $1, g, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null
+  awk -v s="${server_pid:-0}" -v pm="$postmaster_pid" '
+    FNR == 1 { g = "" ; if ($1 == s) g = "scratchd"; else if ($4 == s) g = "runners"; else if ($1 == pm || $4 == pm) g = "postgres"
+               if (g != "") print $1, g, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null || true # some exit meanwhile
 }
 cpu_delta() { # before-file after-file -> "scratchd=S runners=R postgres=P" (seconds)
   awk -v hz="$clk_tck" 'NR == FNR { before[$1] = $3; next }
     { d[$2] += $3 - (($1 in before) ? before[$1] : 0) }
     END { printf "scratchd=%.1f runners=%.1f postgres=%.1f", d["scratchd"] / hz, d["runners"] / hz, d["postgres"] / hz }' "$1" "$2"
 }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if (($(calc "${load_before%% *} > 0.5" 0))); then
+  say "WARNING: load average $load_before before the run; other work on this machine skews the figures"
+fi
 
 # --- 1a. the CSV --------------------------------------------------------------------------------------
 csv=$tmp/bench.csv
@@ -271,6 +295,11 @@ sampler_pid=$!
 DB=scratch psql_ -c "CHECKPOINT" -c "SELECT pg_stat_statements_reset()" >/dev/null
 lsn=$(DB=scratch wal_lsn)
 cpu_snapshot >"$tmp/cpu.before"
+perf_pid=
+if ((profile)); then
+  perf record -a -F 499 -o "$tmp/perf.data" >"$tmp/perf.log" 2>&1 &
+  perf_pid=$!
+fi
 say "download: POST /snapshots/$snapshot_id/download"
 t=$(now)
 job_id=$(api POST "/api/v1/snapshots/$snapshot_id/download" '{}' | jq -er '.job.id // .id')
@@ -290,6 +319,26 @@ while :; do
 done
 download_s=$(calc "$(now) - $t")
 cpu_snapshot >"$tmp/cpu.after"
+if [[ -n $perf_pid ]]; then
+  kill -INT "$perf_pid"
+  wait "$perf_pid" || true
+  # Only our processes: scratchd, its runners and this cluster's postgres (as listed by cpu_snapshot).
+  # Shares are of those processes' samples; "pid" is perf's thread id (tid:comm).
+  perf_report() {
+    perf report -i "$tmp/perf.data" --stdio --no-children --percentage relative \
+      --pid "$(awk '{ print $1 }' "$tmp/cpu.after" | paste -sd, -)" "$@" 2>/dev/null | grep -v -e '^#' -e '^$' |
+      sed -e 's/basic_json<std::map, std::vector, std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >, bool, long, unsigned long, double, std::allocator, nlohmann::json_abi_v3_11_2::adl_serializer, std::vector<unsigned char, std::allocator<unsigned char> > >/json/g' \
+        -e 's/nlohmann::json_abi_v3_11_2::/nlohmann::/g' \
+        -e 's/std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >/std::string/g' \
+        -e 's/  */ /g' | cut -c1-160
+  }
+  {
+    echo "threads: scratchd pid $server_pid (its threads have other ids), runner(s) $(awk '$2 == "runners" { printf "%s ", $1 }' "$tmp/cpu.after")"
+    perf_report --sort pid | head -n 10
+    echo "hottest functions:"
+    perf_report --sort pid,dso,sym --percent-limit 0.7 | head -n 40
+  } >"$tmp/perf.txt" || true
+fi
 ours_wal=$(DB=scratch wal_bytes_since "$lsn")
 # VmHWM at the end as well: the 100 ms sampler can miss a short spike.
 server_hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
@@ -309,13 +358,25 @@ record_count=$(jq -r .record_count <<<"$table")
 ((record_count == rows)) || die "the table has $record_count records after the download, expected $rows"
 ours_rps=$(calc "$rows / $download_s" 0)
 ratio=$(calc "$ours_rps / $copy_rps" 2)
-ours_size=$(DB=scratch psql_ -c "SELECT pg_total_relation_size('records')")
+# records may be partitioned (one partition per table): count the whole tree.
+ours_size=$(DB=scratch psql_ -c "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('records')")
 say "download: $ours_rps rows/s ($download_s s), $ratio of \\copy"
 DB=scratch psql_ -F ' | ' -c "SELECT round(total_exec_time::numeric / 1000, 2) AS s, calls, rows,
     left(regexp_replace(query, '\s+', ' ', 'g'), 150)
   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8" >"$tmp/statements.txt"
 db_exec_s=$(DB=scratch psql_ -c "SELECT round(sum(total_exec_time)::numeric / 1000, 1) FROM pg_stat_statements")
 job_result=$(jq -c '.result' <<<"$job")
+# The job's phases from its events (timestamps are their transactions' start): queued -> claimed by a worker,
+# -> first page stored, -> last page stored, -> succeeded (sweep, indexes, counts).
+phases=$(DB=scratch psql_ -c "WITH e AS (
+    SELECT kind, min(created_at) AS first, max(created_at) AS last, count(*) AS n FROM events
+    WHERE kind IN ('job.queued', 'job.running', 'download.progress', 'job.succeeded') GROUP BY kind),
+  t AS (SELECT (SELECT first FROM e WHERE kind = 'job.queued') AS q, (SELECT first FROM e WHERE kind = 'job.running') AS r,
+               (SELECT first FROM e WHERE kind = 'download.progress') AS p1, (SELECT last FROM e WHERE kind = 'download.progress') AS pn,
+               (SELECT n FROM e WHERE kind = 'download.progress') AS pages, (SELECT first FROM e WHERE kind = 'job.succeeded') AS s)
+  SELECT format('queued→claimed %s s, claimed→first page stored %s s, first→last page %s s (%s pages, %s ms each), last page→succeeded %s s',
+    round(extract(epoch FROM r - q), 2), round(extract(epoch FROM p1 - r), 2), round(extract(epoch FROM pn - p1), 2), pages,
+    round(1000 * extract(epoch FROM pn - p1) / greatest(pages - 1, 1)), round(extract(epoch FROM s - pn), 2)) FROM t" 2>/dev/null || echo unknown)
 
 # --- 2. list latency --------------------------------------------------------------------------------------
 urlenc() { jq -rn --arg s "$1" '$s | @uri'; }
@@ -325,32 +386,96 @@ records_path=/api/v1/snapshots/$snapshot_id/tables/$table_id/records
 list_path="$records_path?limit=100&filter=$(urlenc "$filter")&sort=$(urlenc "$sort_by")"
 plain_path="$records_path?limit=100"
 
+t=$(now)
 page=$(api GET "$list_path")
+first_list_ms=$(calc "($(now) - $t) * 1000" 0)
 jq -e --argjson n 100 '(.items | length) == $n and all(.items[]; .values.category == "cat07")
     and ([.items[].values.price] as $p | $p == ($p | sort | reverse))' <<<"$page" >/dev/null ||
   die "the filtered, sorted page is not what was asked for: $(head -c 600 <<<"$page")"
 
-wrk_run() { # label path [seconds] -> the WRK_RESULT line
+server_gone() { # says how scratchd ended, with its log's tail
+  local rc=0
+  kill -0 "$server_pid" 2>/dev/null && return 1
+  wait "$server_pid" || rc=$?
+  server_pid=
+  say "scratchd is gone (exit status $rc$( ((rc > 128)) && echo ", signal $((rc - 128))")); log tail:"
+  tail -n 20 "$tmp/scratchd.log" >&2
+}
+
+wrk_result=
+wrk_run() { # label path [seconds [threads connections]]: sets wrk_result to the WRK_RESULT line
   local out
   # --timeout 60s: wrk's default (2 s) drops slower answers from the latency figures instead of counting them.
-  out=$(wrk -t "$threads" -c "$connections" -d "${3:-$duration}s" --timeout 60s --latency \
+  out=$(wrk -t "${4:-$threads}" -c "${5:-$connections}" -d "${3:-$duration}s" --timeout 60s --latency \
     -s bench/snapshots/wrk_report.lua \
-    -H "Authorization: Bearer $token" "$base$2") || die "wrk $1"
+    -H "Authorization: Bearer $token" "$base$2") || { server_gone || true; die "wrk $1"; }
+  if server_gone; then die "scratchd stopped during wrk $1"; fi
   printf '%s\n' "$out" >>"$tmp/wrk.txt"
-  out=$(grep '^WRK_RESULT' <<<"$out")
-  [[ $out == *' status_errors=0 '* ]] || say "WARNING: $1 had error answers: $out"
-  printf '%s\n' "$out"
+  wrk_result=$(grep '^WRK_RESULT' <<<"$out")
+  [[ $wrk_result == *' status_errors=0 '* ]] || say "WARNING: $1 had error answers: $wrk_result"
 }
+
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
-say "list latency: warm-up"
-wrk_run warm-up "$list_path" 3 >/dev/null
+# Big tables get indexes on the fields lists filter and sort by, built by snapshot.index jobs that such a list
+# requests. Wait for them so the wrk runs measure the steady state, and say how long they took.
+t=$(now)
+for i in {1..1200}; do
+  index_jobs=$(api GET "/api/v1/jobs?type=snapshot.index&limit=100")
+  jq -e 'all(.items[]; .state != "queued" and .state != "running")' <<<"$index_jobs" >/dev/null && break
+  ((i < 1200)) || say "WARNING: index jobs still running after 10 minutes"
+  sleep 0.5
+done
+index_wait_s=$(calc "$(now) - $t" 1)
+index_summary=$(jq -r 'def t: if . == null then null else (.[0:19] + "Z" | fromdate) end;
+  [.items[] | "\(.payload.field // "?") \(.state) (\(if .finished_at and .started_at
+      then "\((.finished_at | t) - (.started_at | t)) s" else "?" end))"] |
+  if length == 0 then "none" else join(", ") end' <<<"$index_jobs")
+say "index jobs: $index_summary (waited $index_wait_s s)"
+# A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind, which the planner never uses.
+invalid_indexes=$(DB=scratch psql_ -c "SELECT coalesce(string_agg(indexrelid::regclass::text, ', '), '')
+  FROM pg_index WHERE NOT indisvalid")
+if [[ -n $invalid_indexes ]]; then
+  say "WARNING: invalid indexes (a CREATE INDEX CONCURRENTLY failed): $invalid_indexes"
+  index_summary+="; **INVALID indexes left behind: ${invalid_indexes}** (postgres errors below)"
+fi
+
+# When wrk stops, the server still works through the requests it had accepted (slow lists queue behind the
+# HTTP threads and the database pool); the next run must not start behind them.
+drain() {
+  local busy
+  for _ in {1..600}; do
+    busy=$(DB=scratch psql_ -c "SELECT count(*) FROM pg_stat_activity
+      WHERE datname = 'scratch' AND state = 'active' AND pid <> pg_backend_pid()")
+    ((busy == 0)) && return 0
+    sleep 0.1
+  done
+  say "WARNING: the server still had queries running 60 s after wrk stopped"
+}
+
 say "wrk: /healthz"
-health=$(wrk_run healthz /healthz)
-say "wrk: filtered+sorted list"
-list=$(wrk_run list "$list_path")
+wrk_run healthz /healthz
+health=$wrk_result
+say "wrk: filtered+sorted list (3 s warm-up, then ${duration} s)"
+wrk_run warm-up "$list_path" 3
+drain
+wrk_run list "$list_path"
+list=$wrk_result
+drain
+say "wrk: filtered+sorted list, one connection (5 s)"
+wrk_run list-1 "$list_path" 5 1 1
+list1=$wrk_result
+drain
 say "wrk: unfiltered list (default sort)"
-plain=$(wrk_run plain "$plain_path")
+wrk_run plain "$plain_path"
+plain=$wrk_result
+drain
+
+# Whether autovacuum analysed the freshly downloaded records yet: without statistics the planner guesses.
+records_stats=$(DB=scratch psql_ -c "SELECT string_agg(format('%s: n_live_tup %s, last analyze %s, last autovacuum %s',
+    s.relname, s.n_live_tup, coalesce(to_char(greatest(s.last_analyze, s.last_autoanalyze), 'HH24:MI:SS'), 'never'),
+    coalesce(to_char(s.last_autovacuum, 'HH24:MI:SS'), 'never')), '; ')
+  FROM pg_stat_user_tables s JOIN pg_partition_tree('records') t ON t.relid = s.relid WHERE t.isleaf")
 
 # One request of each list under auto_explain (EXPLAIN ANALYZE of every statement it runs).
 log_size=$(stat -c %s "$tmp/postgres.log")
@@ -369,17 +494,15 @@ tail -c +"$((log_size + 1))" "$tmp/postgres.log" |
 
 # --- report ------------------------------------------------------------------------------------------------
 kb_mib() { calc "$1 / 1024" 0; }
-ratio_of() { calc "$1 / $2" "${3:-2}"; }
+ratio_of() { awk "BEGIN { if ($2 > 0) printf \"%.3g\", $1 / $2; else printf \"n/a\" }"; }
 date_tag=$(date +%F)
-rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=
-if git -C "$repo" status --porcelain 2>/dev/null | grep -qv '^??'; then dirty=+changes; fi
 cpu_model=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 summary=$(
   cat <<EOF
 ### $(date '+%F %H:%M') · ${rows} rows · git ${rev}${dirty} · ${build_type:-?} · $(nproc) cores (${cpu_model})
 
 CSV: $(calc "$csv_bytes / 1048576" 1) MiB, 10 columns (${field_types}).
+Load average before the run: ${load_before}; after: $(cut -d' ' -f1-3 /proc/loadavg).
 
 | ingest | rows/s | seconds | WAL | on disk |
 |---|---|---|---|---|
@@ -387,19 +510,26 @@ CSV: $(calc "$csv_bytes / 1048576" 1) MiB, 10 columns (${field_types}).
 | snapshot download (POST → job succeeded) | ${ours_rps} | ${download_s} | $(calc "$ours_wal / 1048576" 0) MiB | $(calc "$ours_size / 1048576" 0) MiB (records + indexes) |
 | **ratio ours / \\copy** | **${ratio}** (target ≥ 0.5) | | | |
 
+scratchd with its defaults (4 HTTP threads, 10 database connections, 2 connector runners, 2 job workers);
+PostgreSQL ${pg_version}, fsync on, shared_buffers ${pg_shared_buffers}.
 Before the download: upload ${upload_s} s ($(calc "$csv_bytes / 1048576 / $upload_s" 0) MiB/s in 8 MiB chunks),
 create account ${account_s} s, add table ${add_table_s} s.
+Download phases: ${phases}.
 CPU during the download (s): ${ours_cpu}; database execution time (pg_stat_statements): ${db_exec_s} s.
 Peak RSS during the download: scratchd $(kb_mib "$server_peak") MiB (VmHWM $(kb_mib "$server_hwm") MiB);
 largest runner $(kb_mib "$runner_peak") MiB (VmHWM $(kb_mib "${runner_hwm:-0}") MiB), ${runners_seen} runner(s), runners together $(kb_mib "$runners_sum") MiB.
 Job result: \`${job_result}\`
 
+First filtered list request (cold: before any index on the fields): ${first_list_ms} ms. Index jobs it started:
+${index_summary}; all done ${index_wait_s} s after it. Then:
+
 | wrk -t${threads} -c${connections} -d${duration}s | p50 ms | p99 ms | requests/s |
 |---|---|---|---|
 | \`GET /healthz\` | $(field "$health" p50_ms) | $(field "$health" p99_ms) | $(field "$health" rps) |
 | \`GET .../records?limit=100&filter=${filter}&sort=${sort_by}\` | $(field "$list" p50_ms) | $(field "$list" p99_ms) | $(field "$list" rps) |
+| the same list, 1 connection (\`-t1 -c1 -d5s\`) | $(field "$list1" p50_ms) | $(field "$list1" p99_ms) | $(field "$list1" rps) |
 | \`GET .../records?limit=100\` (no filter, default sort) | $(field "$plain" p50_ms) | $(field "$plain" p99_ms) | $(field "$plain" rps) |
-| ratio filtered list / healthz | $(ratio_of "$(field "$list" p50_ms)" "$(field "$health" p50_ms)" 1)× p50 | $(ratio_of "$(field "$list" p99_ms)" "$(field "$health" p99_ms)" 1)× p99 | $(ratio_of "$(field "$list" rps)" "$(field "$health" rps)" 4)× |
+| ratio filtered list / healthz (32 connections) | $(ratio_of "$(field "$list" p50_ms)" "$(field "$health" p50_ms)")× | $(ratio_of "$(field "$list" p99_ms)" "$(field "$health" p99_ms)")× | $(ratio_of "$(field "$list" rps)" "$(field "$health" rps)")× |
 EOF
 )
 details=$(
@@ -408,7 +538,9 @@ Top statements during the download (seconds | calls | rows | query):
 \`\`\`
 $(cat "$tmp/statements.txt")
 \`\`\`
-Plans of one filtered and one unfiltered list request (auto_explain, ANALYZE):
+$(if [[ -s $tmp/perf.txt ]]; then printf 'Profile of the download (perf -a at 499 Hz; share of the samples in our processes; thread id:name, object, symbol):\n```\n%s\n```\n' "$(cat "$tmp/perf.txt")"; fi)
+$(if grep -q ' ERROR: ' "$tmp/postgres.log"; then printf 'PostgreSQL errors during the run (first 12 lines):\n```\n%s\n```\n' "$(grep -A3 ' ERROR: ' "$tmp/postgres.log" | cut -c1-220 | head -n 12)"; fi)
+Plans of one filtered and one unfiltered list request after the wrk runs (auto_explain, ANALYZE; records: ${records_stats}):
 \`\`\`
 $(cat "$tmp/explain.txt")
 \`\`\`
@@ -423,3 +555,4 @@ if ((write_results)); then
   printf '\n%s\n\n<details><summary>statements and plans</summary>\n\n%s\n\n</details>\n' "$summary" "$details" >>"$results"
   say "appended to $results"
 fi
+say "benchmark took $(($(date +%s) - script_start)) s in all"

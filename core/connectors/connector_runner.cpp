@@ -34,7 +34,9 @@ json error_json(const std::string& code, const std::string& message, bool retrya
   return {{"code", code}, {"message", message}, {"retryable", retryable}};
 }
 
-json invoke(const LoadedPlugin& plugin, const std::string& op, const json& call, net::HttpClient& http) {
+// The reply envelope; on success with valid JSON the result text itself goes to *raw_result instead.
+json invoke(const LoadedPlugin& plugin, const std::string& op, const json& call, net::HttpClient& http,
+            std::string* raw_result) {
   const auto& api = plugin.api();
   using Fn = int (*)(const ScratchHost*, const char*, char**);
   static const std::map<std::string, Fn ScratchConnectorApi::*> ops = {
@@ -54,6 +56,12 @@ json invoke(const LoadedPlugin& plugin, const std::string& op, const json& call,
   json parsed;
   bool parsed_ok = false;
   if (out) {
+    if (rc == SCRATCH_OK && json::accept(out)) {
+      // Valid JSON is passed on as the plugin wrote it: no second parse and dump of a (large) read page here.
+      *raw_result = out;
+      api.free_string(out);
+      return {{"ok", true}};
+    }
     parsed = json::parse(out, nullptr, false);
     parsed_ok = !parsed.is_discarded();
     api.free_string(out);
@@ -93,6 +101,7 @@ int run_connector_runner(const std::vector<std::filesystem::path>& plugin_dirs) 
   std::string frame;
   while (read_frame(kRunnerRequestFd, frame) == ReadStatus::ok) {
     json reply;
+    std::string raw_result;
     json request = json::parse(frame, nullptr, false);
     if (request.is_discarded() || !request.is_object()) {
       reply = {{"ok", false},
@@ -105,11 +114,17 @@ int run_connector_runner(const std::vector<std::filesystem::path>& plugin_dirs) 
           return {{"ok", false},
                   {"error", error_json("unknown_connector", "no connector named " + name, false)}};
         }
-        return invoke(*it->second, request.value("op", ""), request.value("call", json::object()), http);
+        return invoke(*it->second, request.value("op", ""), request.value("call", json::object()), http,
+                      &raw_result);
       }();
       reply["id"] = request.value("id", 0);
     }
-    if (!write_frame(kRunnerResponseFd, reply.dump(-1, ' ', false, json::error_handler_t::replace))) break;
+    std::string text = reply.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (!raw_result.empty()) {  // {"id":..,"ok":true} + "result": the plugin's own text
+      text.pop_back();
+      text += ",\"result\":" + raw_result + "}";
+    }
+    if (!write_frame(kRunnerResponseFd, text)) break;
   }
   return 0;
 }

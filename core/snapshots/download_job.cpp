@@ -33,7 +33,7 @@ std::string staging_insert(pqxx::transaction_base& tx, const std::string& table_
   return "INSERT INTO " + tx.quote_name(partition_name(table_id)) +
          " (table_id, remote_id, vals, remote_updated_at, generation) "
          "SELECT $1::uuid, x.id, COALESCE(x.fields, '{}'), x.updated_at, $3 "
-         "FROM jsonb_to_recordset($2::jsonb) AS x(id text, fields jsonb, updated_at text)";
+         "FROM jsonb_to_recordset($2::jsonb) AS x(id text, fields jsonb, updated_at text) WHERE x.id IS NOT NULL";
 }
 
 // Merges one page by remote id. New records are inserted; records without local edits take the source's
@@ -45,6 +45,7 @@ WITH input AS (
   SELECT DISTINCT ON (x.id) x.id, x.fields, x.updated_at, x.n
   FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, fields jsonb, updated_at text))
        WITH ORDINALITY AS x(id, fields, updated_at, n)
+  WHERE x.id IS NOT NULL
   ORDER BY x.id, x.n DESC
 ), upserted AS (
   INSERT INTO records AS r (table_id, remote_id, vals, remote_updated_at, generation)
@@ -67,19 +68,7 @@ WITH input AS (
 SELECT count(*) FILTER (WHERE id > $4), count(*) FROM upserted
 )SQL";
 
-// Normalises a page from the connector into [{id, fields, updated_at}] with string ids.
-json page_input(const json& records) {
-  json out = json::array();
-  for (const auto& r : records) {
-    if (!r.is_object() || !r.contains("id")) continue;
-    const json& id = r["id"];
-    if (id.is_null()) continue;
-    out.push_back({{"id", id.is_string() ? id.get<std::string>() : id.dump()},
-                   {"fields", r.value("fields", json::object())},
-                   {"updated_at", r.contains("updated_at") && r["updated_at"].is_string() ? r["updated_at"] : json()}});
-  }
-  return out;
-}
+
 
 DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, const std::string& job_id) {
   return db::with_transaction(pool, [&](pqxx::work& tx) {
@@ -190,7 +179,12 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       const auto result = ahead.valid() ? ahead.get() : read_page(state.cursor);
       if (!result.ok) throw call_failure("reading " + table.name, result);
       const auto store_started = std::chrono::steady_clock::now();
-      const json input = page_input(result.value.value("records", json::array()));
+      // The page goes to the database as the connector sent it: records with a null id are skipped there, and
+      // a number id becomes its text.
+      const json& records = result.value.contains("records") && result.value["records"].is_array()
+                                ? result.value["records"]
+                                : json::array();
+      const std::string input = records.dump(-1, ' ', false, json::error_handler_t::replace);
       if (result.value.contains("total") && result.value["total"].is_number_integer())
         source_total = result.value["total"];
       const json next = result.value.value("next_cursor", json());
@@ -208,10 +202,10 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
         long long ins = 0, seen = 0;
         if (state.staging) {
           ins = seen = static_cast<long long>(
-              tx.exec_params(staging_insert(tx, table.id), table.id, input.dump(), state.generation).affected_rows());
+              tx.exec_params(staging_insert(tx, table.id), table.id, input, state.generation).affected_rows());
         } else {
           const long long id_floor = tx.exec("SELECT nextval('record_id_seq')")[0][0].as<long long>();
-          const auto counts = tx.exec_params1(kMergePage, table.id, input.dump(), state.generation, id_floor);
+          const auto counts = tx.exec_params1(kMergePage, table.id, input, state.generation, id_floor);
           ins = counts[0].as<long long>();
           seen = counts[1].as<long long>();
         }
@@ -232,7 +226,7 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       (void)merged;
       const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
       spdlog::debug("download {} page {}: {} records, read {:.0f} ms, store {:.0f} ms", table.id, state.pages,
-                    input.size(), ms(read_started, store_started), ms(store_started, std::chrono::steady_clock::now()));
+                    records.size(), ms(read_started, store_started), ms(store_started, std::chrono::steady_clock::now()));
       inserted_total += inserted;
       ctx.progress(all_records + state.records, source_total < 0 ? -1 : all_records + source_total,
                    table.name + ": " + std::to_string(state.records) + " records, " + std::to_string(state.pages) +
