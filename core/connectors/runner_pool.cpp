@@ -281,7 +281,11 @@ CallResult RunnerPool::call(const std::string& connector, const std::string& op,
                          "the connector runner answered " + what + " with a malformed reply", true)};
   }
   release(false, "");
-  if (reply.value("ok", false)) return {true, reply.value("result", json::object())};
+  if (reply.value("ok", false)) {
+    // Moved, not copied: a read page can be megabytes of JSON.
+    if (reply.contains("result")) return {true, std::move(reply["result"])};
+    return {true, json::object()};
+  }
   return {false, reply.value("error", error("plugin_error", "unknown error", false))};
 }
 
