@@ -190,9 +190,11 @@ void AccountService::remove(const std::string& user_id, const std::string& id) {
   const bool deleted = db::with_transaction(pool_, [&](pqxx::work& tx) {
     // Snapshot tables keep their source's account (ON DELETE RESTRICT): their records would become orphans.
     const auto used = tx.exec_params(
-        "SELECT count(DISTINCT t.snapshot_id) FROM snapshot_tables t JOIN connector_accounts a ON a.id = t.account_id "
-        "WHERE a.id = $1::uuid AND a.user_id = $2::uuid",
-        id, user_id)[0][0].as<long long>();
+                            "SELECT count(DISTINCT t.snapshot_id) FROM snapshot_tables t JOIN "
+                            "connector_accounts a ON a.id = t.account_id "
+                            "WHERE a.id = $1::uuid AND a.user_id = $2::uuid",
+                            id, user_id)[0][0]
+                          .as<long long>();
     if (used > 0) {
       throw http::ApiError(409, "account_in_use", "Account in use",
                            "tables of " + std::to_string(used) +

@@ -17,13 +17,14 @@ constexpr const char* kColumns =
     "scratch_iso(last_used_at)";
 
 nlohmann::json token_json(const pqxx::row& r) {
-  return {{"id", r[0].as<std::string>()},
-          {"name", r[1].as<std::string>()},
-          {"prefix", r[2].as<std::string>()},
-          {"capabilities", nlohmann::json::parse(r[3].as<std::string>())},
-          {"expires_at", r[4].as<std::string>()},
-          {"created_at", r[5].as<std::string>()},
-          {"last_used_at", r[6].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r[6].as<std::string>())}};
+  return {
+      {"id", r[0].as<std::string>()},
+      {"name", r[1].as<std::string>()},
+      {"prefix", r[2].as<std::string>()},
+      {"capabilities", nlohmann::json::parse(r[3].as<std::string>())},
+      {"expires_at", r[4].as<std::string>()},
+      {"created_at", r[5].as<std::string>()},
+      {"last_used_at", r[6].is_null() ? nlohmann::json(nullptr) : nlohmann::json(r[6].as<std::string>())}};
 }
 
 }  // namespace
@@ -34,9 +35,10 @@ nlohmann::json AgentTokenService::create(const std::string& user_id, const std::
   const std::string hash = crypto::hex_encode(crypto::sha256(secret));
   auto out = db::with_transaction(pool_, [&](pqxx::work& tx) {
     return token_json(tx.exec_params1(
-        std::string("INSERT INTO agent_tokens (user_id, snapshot_id, name, token_hash, token_prefix, expires_at) "
-                    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, now() + make_interval(hours => $6::int)) "
-                    "RETURNING ") +
+        std::string(
+            "INSERT INTO agent_tokens (user_id, snapshot_id, name, token_hash, token_prefix, expires_at) "
+            "VALUES ($1::uuid, $2::uuid, $3, $4, $5, now() + make_interval(hours => $6::int)) "
+            "RETURNING ") +
             kColumns,
         user_id, snapshot_id, name, hash, secret.substr(0, 12), static_cast<int>(expires_in_hours)));
   });
@@ -61,9 +63,10 @@ bool AgentTokenService::revoke(const std::string& user_id, const std::string& sn
                                const std::string& token_id) {
   if (!auth::is_uuid(token_id)) return false;
   return db::with_transaction(pool_, [&](pqxx::work& tx) {
-    return tx.exec_params("UPDATE agent_tokens SET revoked_at = now() WHERE id = $1::uuid AND user_id = "
-                          "$2::uuid AND snapshot_id = $3::uuid AND revoked_at IS NULL",
-                          token_id, user_id, snapshot_id)
+    return tx.exec_params(
+                 "UPDATE agent_tokens SET revoked_at = now() WHERE id = $1::uuid AND user_id = "
+                 "$2::uuid AND snapshot_id = $3::uuid AND revoked_at IS NULL",
+                 token_id, user_id, snapshot_id)
                .affected_rows() == 1;
   });
 }

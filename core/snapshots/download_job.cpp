@@ -1,9 +1,9 @@
 #include "snapshots/download_job.hpp"
 
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <future>
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 #include <unordered_map>
 
 #include "db/transaction.hpp"
@@ -33,7 +33,8 @@ std::string staging_insert(pqxx::transaction_base& tx, const std::string& table_
   return "INSERT INTO " + tx.quote_name(partition_name(table_id)) +
          " (table_id, remote_id, vals, remote_updated_at, generation) "
          "SELECT $1::uuid, x.id, COALESCE(x.fields, '{}'), x.updated_at, $3 "
-         "FROM jsonb_to_recordset($2::jsonb) AS x(id text, fields jsonb, updated_at text) WHERE x.id IS NOT NULL";
+         "FROM jsonb_to_recordset($2::jsonb) AS x(id text, fields jsonb, updated_at text) WHERE x.id IS NOT "
+         "NULL";
 }
 
 // Merges one page by remote id. New records are inserted; records without local edits take the source's
@@ -68,12 +69,11 @@ WITH input AS (
 SELECT count(*) FILTER (WHERE id > $4), count(*) FROM upserted
 )SQL";
 
-
-
 DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, const std::string& job_id) {
   return db::with_transaction(pool, [&](pqxx::work& tx) {
     const auto row = tx.exec_params1(
-        "SELECT download_state::text, attached FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE", table.id);
+        "SELECT download_state::text, attached FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE",
+        table.id);
     DownloadState s;
     s.staging = !row[1].as<bool>();
     if (!row[0].is_null()) {
@@ -91,7 +91,10 @@ DownloadState begin_table(db::ConnectionPool& pool, const TableInfo& table, cons
     if (s.staging) tx.exec("TRUNCATE " + tx.quote_name(partition_name(table.id)));
     s.generation = tx.exec("SELECT nextval('record_seq')")[0][0].as<long long>();
     tx.exec_params("UPDATE snapshot_tables SET download_state = $2::jsonb WHERE id = $1::uuid", table.id,
-                   json{{"job_id", job_id}, {"generation", s.generation}, {"cursor", nullptr}, {"records", 0},
+                   json{{"job_id", job_id},
+                        {"generation", s.generation},
+                        {"cursor", nullptr},
+                        {"records", 0},
                         {"pages", 0}}
                        .dump());
     return s;
@@ -108,9 +111,10 @@ void refresh_fields(db::ConnectionPool& pool, accounts::AccountService& accounts
     const json fields = t.value("fields", json::array());
     if (fields == table.fields && t.value("read_only", false) == table.read_only) return;
     db::with_transaction(pool, [&](pqxx::work& tx) {
-      tx.exec_params("UPDATE snapshot_tables SET fields = $2::jsonb, read_only = $3 WHERE id = $1::uuid", table.id,
-                     fields.dump(), t.value("read_only", false));
-      snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table.id}, {"change", "fields"}});
+      tx.exec_params("UPDATE snapshot_tables SET fields = $2::jsonb, read_only = $3 WHERE id = $1::uuid",
+                     table.id, fields.dump(), t.value("read_only", false));
+      snapshot_event(tx, user_id, snapshot_id, "table.changed",
+                     {{"table_id", table.id}, {"change", "fields"}});
       return 0;
     });
     return;
@@ -133,7 +137,8 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
   std::vector<TableInfo> tables;
   try {
     tables = db::with_read(pool, [&](pqxx::read_transaction& tx) {
-      if (tx.exec_params("SELECT 1 FROM snapshots WHERE id = $1::uuid AND user_id = $2::uuid", snapshot_id, user_id)
+      if (tx.exec_params("SELECT 1 FROM snapshots WHERE id = $1::uuid AND user_id = $2::uuid", snapshot_id,
+                         user_id)
               .empty())
         throw jobs::JobError("not_found", "the snapshot no longer exists", false);
       return load_tables(tx, snapshot_id, ids);
@@ -146,16 +151,17 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
   long long all_records = 0;
   for (std::size_t ti = 0; ti < tables.size(); ++ti) {
     const TableInfo& table = tables[ti];
-    const ConnectorLimits limits =
-        db::with_read(pool, [&](pqxx::read_transaction& tx) { return limits_of(tx, connectors, table.account_id); });
+    const ConnectorLimits limits = db::with_read(
+        pool, [&](pqxx::read_transaction& tx) { return limits_of(tx, connectors, table.account_id); });
     refresh_fields(pool, accounts, user_id, snapshot_id, table);
     DownloadState state = begin_table(pool, table, ctx.job().id);
     long long source_total = -1;
     long long inserted_total = 0;
     // The next page is read while this one is stored (one page ahead, no more: memory stays two pages).
     const auto read_page = [&accounts, &user_id, &table, page_size = limits.page_size](json cursor) {
-      return accounts.call(user_id, table.account_id, "read",
-                           {{"table", table.remote_table}, {"cursor", std::move(cursor)}, {"page_size", page_size}});
+      return accounts.call(
+          user_id, table.account_id, "read",
+          {{"table", table.remote_table}, {"cursor", std::move(cursor)}, {"page_size", page_size}});
     };
     std::future<connectors::CallResult> ahead;
     while (!state.finished_paging) {
@@ -166,9 +172,10 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
         if (state.staging) {
           db::with_transaction(pool, [&](pqxx::work& tx) {
             attach_partition(tx, table.id);
-            tx.exec_params("UPDATE snapshot_tables SET download_state = NULL, record_count = (SELECT count(*) FROM "
-                           "records WHERE table_id = $1::uuid) WHERE id = $1::uuid",
-                           table.id);
+            tx.exec_params(
+                "UPDATE snapshot_tables SET download_state = NULL, record_count = (SELECT count(*) FROM "
+                "records WHERE table_id = $1::uuid) WHERE id = $1::uuid",
+                table.id);
             records_changed(tx, user_id, snapshot_id, table.id, {}, state.records, "download");
             return 0;
           });
@@ -190,8 +197,9 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       const json next = result.value.value("next_cursor", json());
       if (!next.is_null() && next == state.cursor) {
         throw jobs::JobError("connector_error",
-                             "reading " + table.name + ": the connector returned the cursor it was given, so paging "
-                             "would never end",
+                             "reading " + table.name +
+                                 ": the connector returned the cursor it was given, so paging "
+                                 "would never end",
                              false);
       }
       state.cursor = next;
@@ -202,7 +210,8 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
         long long ins = 0, seen = 0;
         if (state.staging) {
           ins = seen = static_cast<long long>(
-              tx.exec_params(staging_insert(tx, table.id), table.id, input, state.generation).affected_rows());
+              tx.exec_params(staging_insert(tx, table.id), table.id, input, state.generation)
+                  .affected_rows());
         } else {
           const long long id_floor = tx.exec("SELECT nextval('record_id_seq')")[0][0].as<long long>();
           const auto counts = tx.exec_params1(kMergePage, table.id, input, state.generation, id_floor);
@@ -210,27 +219,35 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
           seen = counts[1].as<long long>();
         }
         state.records += seen;
-        tx.exec_params("UPDATE snapshot_tables SET record_count = record_count + $2, download_state = $3::jsonb "
-                       "WHERE id = $1::uuid",
-                       table.id, ins,
-                       json{{"job_id", ctx.job().id}, {"generation", state.generation}, {"cursor", state.cursor},
-                            {"records", state.records}, {"pages", state.pages},
-                            {"finished_paging", state.finished_paging}}
-                           .dump());
+        tx.exec_params(
+            "UPDATE snapshot_tables SET record_count = record_count + $2, download_state = $3::jsonb "
+            "WHERE id = $1::uuid",
+            table.id, ins,
+            json{{"job_id", ctx.job().id},
+                 {"generation", state.generation},
+                 {"cursor", state.cursor},
+                 {"records", state.records},
+                 {"pages", state.pages},
+                 {"finished_paging", state.finished_paging}}
+                .dump());
         if (!state.staging) records_changed(tx, user_id, snapshot_id, table.id, {}, seen, "download");
         snapshot_event(tx, user_id, snapshot_id, "download.progress",
-                       {{"table_id", table.id}, {"records", state.records}, {"pages", state.pages},
+                       {{"table_id", table.id},
+                        {"records", state.records},
+                        {"pages", state.pages},
                         {"total", source_total < 0 ? json(nullptr) : json(source_total)}});
         return std::pair<long long, long long>{ins, seen};
       });
       (void)merged;
       const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
       spdlog::debug("download {} page {}: {} records, read {:.0f} ms, store {:.0f} ms", table.id, state.pages,
-                    records.size(), ms(read_started, store_started), ms(store_started, std::chrono::steady_clock::now()));
+                    records.size(), ms(read_started, store_started),
+                    ms(store_started, std::chrono::steady_clock::now()));
       inserted_total += inserted;
       ctx.progress(all_records + state.records, source_total < 0 ? -1 : all_records + source_total,
-                   table.name + ": " + std::to_string(state.records) + " records, " + std::to_string(state.pages) +
-                       " pages (table " + std::to_string(ti + 1) + " of " + std::to_string(tables.size()) + ")");
+                   table.name + ": " + std::to_string(state.records) + " records, " +
+                       std::to_string(state.pages) + " pages (table " + std::to_string(ti + 1) + " of " +
+                       std::to_string(tables.size()) + ")");
     }
     // Every page is in: records this download did not see are gone at the source.
     const json swept = db::with_transaction(pool, [&](pqxx::work& tx) {
@@ -239,18 +256,23 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
         attach_partition(tx, table.id);  // builds the indexes once, over the whole table
         records_changed(tx, user_id, snapshot_id, table.id, {}, state.records, "download");
       }
-      const std::string unseen = "r.remote_id IS NOT NULL AND r.generation <> " + std::to_string(state.generation);
+      const std::string unseen =
+          "r.remote_id IS NOT NULL AND r.generation <> " + std::to_string(state.generation);
       // Without local edits (or deleted here too): remove. With edits: keep, flagged for the user.
-      const auto removed = tx.exec(purge_sql(t, unseen + " AND NOT r.created AND (r.deleted OR r.original = '{}')"));
-      const auto flagged = tx.exec("UPDATE records r SET remote_deleted = true, seq = nextval('record_seq'), "
-                                   "updated_at = now() WHERE r.table_id = " + t + "::uuid AND " + unseen +
-                                   " AND NOT r.remote_deleted RETURNING r.id");
-      tx.exec_params("UPDATE snapshot_tables SET download_state = NULL, last_download_at = now(), "
-                     "record_count = (SELECT count(*) FROM records WHERE table_id = $1::uuid) WHERE id = $1::uuid",
-                     table.id);
+      const auto removed =
+          tx.exec(purge_sql(t, unseen + " AND NOT r.created AND (r.deleted OR r.original = '{}')"));
+      const auto flagged = tx.exec(
+          "UPDATE records r SET remote_deleted = true, seq = nextval('record_seq'), "
+          "updated_at = now() WHERE r.table_id = " +
+          t + "::uuid AND " + unseen + " AND NOT r.remote_deleted RETURNING r.id");
+      tx.exec_params(
+          "UPDATE snapshot_tables SET download_state = NULL, last_download_at = now(), "
+          "record_count = (SELECT count(*) FROM records WHERE table_id = $1::uuid) WHERE id = $1::uuid",
+          table.id);
       records_changed(tx, user_id, snapshot_id, table.id, {},
                       static_cast<long long>(removed.size() + flagged.size()), "download");
-      snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table.id}, {"change", "downloaded"}});
+      snapshot_event(tx, user_id, snapshot_id, "table.changed",
+                     {{"table_id", table.id}, {"change", "downloaded"}});
       return json{{"removed", removed.size()}, {"remote_deleted", flagged.size()}};
     });
     // Fresh statistics for the planner (a first load has none at all); a sample, so cheap on big tables.

@@ -12,7 +12,7 @@
 
 namespace scratch::snapshots {
 
-nlohmann::json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::AccountService& accounts,
-                            connectors::Connectors& connectors);
+nlohmann::json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool,
+                            accounts::AccountService& accounts, connectors::Connectors& connectors);
 
 }  // namespace scratch::snapshots

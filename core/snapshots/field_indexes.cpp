@@ -1,7 +1,7 @@
 #include "snapshots/field_indexes.hpp"
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include <chrono>
 #include <thread>
@@ -14,7 +14,8 @@
 
 namespace scratch::snapshots {
 
-void request_field_indexes(db::ConnectionPool& pool, const std::string& table_id, const std::set<std::string>& fields) {
+void request_field_indexes(db::ConnectionPool& pool, const std::string& table_id,
+                           const std::set<std::string>& fields) {
   if (fields.empty()) return;
   try {
     db::with_transaction(pool, [&](pqxx::work& tx) {
@@ -60,18 +61,20 @@ nlohmann::json run_field_index(jobs::JobContext& ctx, db::ConnectionPool& pool) 
       ctx.check_cancel();
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    const std::string invalid = "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = " +
-                                tx.quote(name) + " AND NOT i.indisvalid";
+    const std::string invalid =
+        "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = " +
+        tx.quote(name) + " AND NOT i.indisvalid";
     // A build that failed half way leaves an INVALID index of that name: drop it and build again.
     if (!tx.exec(invalid).empty()) tx.exec("DROP INDEX CONCURRENTLY IF EXISTS " + tx.quote_name(name));
     if (field == kSearchIndex) {
       // Same expression as search_condition (record_filter.cpp).
-      tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
+      tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " +
+              tx.quote_name(partition) +
               " USING gin (jsonb_to_tsvector('simple'::regconfig, vals, '[\"string\"]'::jsonb))");
     } else {
       // Same expression as the filter and sort SQL (record_filter.cpp), with the id as the tie-break.
-      tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " + tx.quote_name(partition) +
-              " ((COALESCE(vals -> " + tx.quote(field) + ", 'null'::jsonb)), id)");
+      tx.exec("CREATE INDEX CONCURRENTLY IF NOT EXISTS " + tx.quote_name(name) + " ON " +
+              tx.quote_name(partition) + " ((COALESCE(vals -> " + tx.quote(field) + ", 'null'::jsonb)), id)");
     }
     if (!tx.exec(invalid).empty())
       throw jobs::JobError("index_invalid", "building index " + name + " did not complete; will retry", true);

@@ -17,7 +17,8 @@ constexpr const char* kIndexJob = "snapshot.index";
 constexpr const char* kSearchIndex = "$search";  // the full-text index, requested like a field
 
 // Asks for indexes on `fields` of the table when it is big enough and they are not there or requested yet.
-void request_field_indexes(db::ConnectionPool& pool, const std::string& table_id, const std::set<std::string>& fields);
+void request_field_indexes(db::ConnectionPool& pool, const std::string& table_id,
+                           const std::set<std::string>& fields);
 
 nlohmann::json run_field_index(jobs::JobContext& ctx, db::ConnectionPool& pool);
 

@@ -102,7 +102,8 @@ void validate_values(const TableInfo& table, const json& values, const std::stri
   if (errors.empty()) return;
   std::string detail;
   for (const auto& e : errors) {
-    detail += (detail.empty() ? "" : "; ") + e["field"].get<std::string>() + ": " + e["message"].get<std::string>();
+    detail +=
+        (detail.empty() ? "" : "; ") + e["field"].get<std::string>() + ": " + e["message"].get<std::string>();
   }
   throw http::ApiError(422, code, "Invalid field values", detail).with("errors", errors);
 }

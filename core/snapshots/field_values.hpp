@@ -11,7 +11,8 @@ namespace scratch::snapshots {
 
 // Throws ApiError 422 listing every problem (codes unknown_field, read_only_field, invalid_value), or
 // returns the values normalised (e.g. a number given as a numeric string stays a string).
-void validate_values(const TableInfo& table, const nlohmann::json& values, const std::string& where = "values");
+void validate_values(const TableInfo& table, const nlohmann::json& values,
+                     const std::string& where = "values");
 
 // The problem with one value for a field of `type`, or empty when it fits.
 std::string value_problem(const nlohmann::json& field, const nlohmann::json& value);

@@ -22,8 +22,9 @@ std::string tables_literal(const std::vector<TableInfo>& tables);
 nlohmann::json op_fields(const TableInfo& table, const std::string& op, const nlohmann::json& vals,
                          const nlohmann::json& original);
 
-// The dry run: counts per table, one page of operations (with the fields they would send), and skipped records.
-nlohmann::json dry_run(pqxx::transaction_base& tx, const std::vector<TableInfo>& tables, const std::string& op,
-                       int limit, long long after);
+// The dry run: counts per table, one page of operations (with the fields they would send), and skipped
+// records.
+nlohmann::json dry_run(pqxx::transaction_base& tx, const std::vector<TableInfo>& tables,
+                       const std::string& op, int limit, long long after);
 
 }  // namespace scratch::snapshots

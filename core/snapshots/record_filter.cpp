@@ -12,7 +12,9 @@ http::ApiError invalid_filter(const std::string& detail) {
   return http::ApiError(400, "invalid_filter", "Invalid filter", detail);
 }
 
-std::string jsonb(const json& v, const Quote& quote) { return quote(v.dump()) + "::jsonb"; }
+std::string jsonb(const json& v, const Quote& quote) {
+  return quote(v.dump()) + "::jsonb";
+}
 
 // LIKE pattern text with its wildcards escaped.
 std::string like_escape(const std::string& s) {
@@ -24,7 +26,9 @@ std::string like_escape(const std::string& s) {
   return out;
 }
 
-std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string text_of(const json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 std::string pseudo_condition(const std::string& field, const std::string& op, const json& value,
                              const Quote& quote) {
@@ -32,7 +36,8 @@ std::string pseudo_condition(const std::string& field, const std::string& op, co
     static const std::set<std::string> states = {"synced", "edited", "created", "deleted", "suggested"};
     const auto check = [](const json& v) {
       if (!v.is_string() || !states.count(v.get<std::string>()))
-        throw invalid_filter("$state values are synced, edited, created, deleted or suggested, not " + v.dump());
+        throw invalid_filter("$state values are synced, edited, created, deleted or suggested, not " +
+                             v.dump());
     };
     if (op == "in") {
       if (!value.is_array()) throw invalid_filter("$state in: value must be an array");
@@ -50,10 +55,14 @@ std::string pseudo_condition(const std::string& field, const std::string& op, co
     throw invalid_filter("$state supports eq, ne and in");
   }
   std::string expr;
-  if (field == "$has_suggestions") expr = "r.pending";
-  else if (field == "$has_conflicts") expr = "(r.conflicts <> '{}')";
-  else if (field == "$has_error") expr = "(r.publish_error IS NOT NULL)";
-  else throw invalid_filter("unknown pseudo-field '" + field + "'");
+  if (field == "$has_suggestions")
+    expr = "r.pending";
+  else if (field == "$has_conflicts")
+    expr = "(r.conflicts <> '{}')";
+  else if (field == "$has_error")
+    expr = "(r.publish_error IS NOT NULL)";
+  else
+    throw invalid_filter("unknown pseudo-field '" + field + "'");
   if (op != "eq" || !value.is_boolean()) throw invalid_filter(field + " supports eq with true or false");
   return value.get<bool>() ? expr : "NOT " + expr;
 }
@@ -89,8 +98,10 @@ std::string condition(const json& c, const TableInfo& table, const Quote& quote)
   if (op == "contains" || op == "not_contains") {
     if (value.is_null()) throw invalid_filter("'" + op + "' needs a value");
     std::string cond;
-    if (array_type) cond = v + " @> " + jsonb(json::array({value}), quote);
-    else cond = text + " ILIKE " + quote("%" + like_escape(text_of(value)) + "%");
+    if (array_type)
+      cond = v + " @> " + jsonb(json::array({value}), quote);
+    else
+      cond = text + " ILIKE " + quote("%" + like_escape(text_of(value)) + "%");
     return op == "contains" ? cond : "NOT (" + cond + ")";
   }
   if (op == "starts_with") {
@@ -106,8 +117,8 @@ std::string condition(const json& c, const TableInfo& table, const Quote& quote)
       return "(jsonb_typeof(" + v + ") = 'number' AND " + v + " " + sql_op + " " + jsonb(value, quote) + ")";
     }
     // Text, dates and date-times compare by their ISO text.
-    return "(jsonb_typeof(" + v + ") = " + quote(value.is_number() ? "number" : "string") + " AND " + v + " " +
-           sql_op + " " + jsonb(value, quote) + ")";
+    return "(jsonb_typeof(" + v + ") = " + quote(value.is_number() ? "number" : "string") + " AND " + v +
+           " " + sql_op + " " + jsonb(value, quote) + ")";
   }
   throw invalid_filter("unknown op '" + op + "'");
 }
@@ -123,7 +134,8 @@ std::string compile(const json& f, const TableInfo& table, const Quote& quote, i
     if (items.empty()) return std::string(group) == "and" ? "TRUE" : "FALSE";
     std::string out;
     for (const auto& item : items)
-      out += (out.empty() ? "" : (std::string(group) == "and" ? " AND " : " OR ")) + compile(item, table, quote, depth + 1);
+      out += (out.empty() ? "" : (std::string(group) == "and" ? " AND " : " OR ")) +
+             compile(item, table, quote, depth + 1);
     return "(" + out + ")";
   }
   if (f.contains("not")) return "NOT (" + compile(f["not"], table, quote, depth + 1) + ")";
@@ -171,7 +183,8 @@ std::vector<SortKey> parse_sort(const json& spec, const TableInfo& table) {
     if (!table.field(field))
       throw http::ApiError(400, "invalid_sort", "Invalid sort", "unknown field '" + field + "'");
     if (dir != "asc" && dir != "desc")
-      throw http::ApiError(400, "invalid_sort", "Invalid sort", "direction must be asc or desc, not '" + dir + "'");
+      throw http::ApiError(400, "invalid_sort", "Invalid sort",
+                           "direction must be asc or desc, not '" + dir + "'");
     keys.push_back({field, dir == "desc"});
   };
   if (spec.is_null()) return keys;
@@ -180,11 +193,14 @@ std::vector<SortKey> parse_sort(const json& spec, const TableInfo& table) {
     std::size_t start = 0;
     while (start <= text.size() && !text.empty()) {
       const std::size_t comma = text.find(',', start);
-      const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const std::string part =
+          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!part.empty()) {
         const std::size_t colon = part.rfind(':');
-        if (colon == std::string::npos) add(part, "asc");
-        else add(part.substr(0, colon), part.substr(colon + 1));
+        if (colon == std::string::npos)
+          add(part, "asc");
+        else
+          add(part.substr(0, colon), part.substr(colon + 1));
       }
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -208,7 +224,8 @@ std::string sort_expression(const SortKey& key, const Quote& quote) {
 
 std::string search_condition(const std::string& search, const Quote& quote) {
   if (search.empty()) return "TRUE";
-  return "jsonb_to_tsvector('simple'::regconfig, r.vals, '[\"string\"]'::jsonb) @@ websearch_to_tsquery('simple', " +
+  return "jsonb_to_tsvector('simple'::regconfig, r.vals, '[\"string\"]'::jsonb) @@ "
+         "websearch_to_tsquery('simple', " +
          quote(search) + ")";
 }
 
@@ -225,8 +242,8 @@ std::string after_condition(const std::vector<SortKey>& keys, const json& values
     equal_prefix += expr + " = " + value + " AND ";
   }
   const bool id_descending = !keys.empty() && keys.back().descending;
-  out += (out.empty() ? "" : " OR ") + std::string("(") + equal_prefix + "r.id " + (id_descending ? "<" : ">") + " " +
-         std::to_string(id) + ")";
+  out += (out.empty() ? "" : " OR ") + std::string("(") + equal_prefix + "r.id " +
+         (id_descending ? "<" : ">") + " " + std::to_string(id) + ")";
   return "(" + out + ")";
 }
 

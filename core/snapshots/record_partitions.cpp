@@ -14,8 +14,9 @@ std::string partition_name(const std::string& table_id) {
 void create_partition(pqxx::transaction_base& tx, const std::string& table_id) {
   const std::string name = tx.quote_name(partition_name(table_id));
   // The CHECK matches the partition bound, so attaching needs no validation scan.
-  tx.exec("CREATE TABLE " + name + " (LIKE records INCLUDING DEFAULTS INCLUDING GENERATED, CHECK (table_id = " +
-          tx.quote(table_id) + "::uuid))");
+  tx.exec("CREATE TABLE " + name +
+          " (LIKE records INCLUDING DEFAULTS INCLUDING GENERATED, CHECK (table_id = " + tx.quote(table_id) +
+          "::uuid))");
 }
 
 bool partition_attached(pqxx::transaction_base& tx, const std::string& table_id) {
@@ -23,7 +24,8 @@ bool partition_attached(pqxx::transaction_base& tx, const std::string& table_id)
 }
 
 void attach_partition(pqxx::transaction_base& tx, const std::string& table_id) {
-  const auto row = tx.exec_params1("SELECT attached FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE", table_id);
+  const auto row =
+      tx.exec_params1("SELECT attached FROM snapshot_tables WHERE id = $1::uuid FOR UPDATE", table_id);
   if (row[0].as<bool>()) return;
   const std::string name = tx.quote_name(partition_name(table_id));
   const std::string attach =

@@ -34,7 +34,8 @@ std::set<std::string> split_fields(const std::string& text) {
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t comma = text.find(',', start);
-    const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!part.empty()) out.insert(part);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -44,7 +45,8 @@ std::set<std::string> split_fields(const std::string& text) {
 
 // The cursor names the query it belongs to, so it cannot be replayed with other parameters.
 std::string query_hash(const ListParams& p) {
-  const std::string text = p.filter.dump() + "|" + p.sort.dump() + "|" + p.search + "|" + (p.live_only ? "1" : "0");
+  const std::string text =
+      p.filter.dump() + "|" + p.sort.dump() + "|" + p.search + "|" + (p.live_only ? "1" : "0");
   return crypto::hex_encode(crypto::sha256(text)).substr(0, 16);
 }
 
@@ -58,7 +60,8 @@ http::ApiError invalid_cursor() {
 long long parse_record_id(const std::string& text) {
   long long v = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || p != text.data() + text.size() || v <= 0) throw http::errors::not_found("record " + text);
+  if (ec != std::errc() || p != text.data() + text.size() || v <= 0)
+    throw http::errors::not_found("record " + text);
   return v;
 }
 
@@ -91,17 +94,21 @@ ListParams list_params_from_query(const std::map<std::string, std::string>& quer
 ListParams list_params_from_body(const json& body) {
   ListParams p;
   for (const auto& [k, v] : body.items()) {
-    if (k == "filter") p.filter = v;
-    else if (k == "sort") p.sort = v;
+    if (k == "filter")
+      p.filter = v;
+    else if (k == "sort")
+      p.sort = v;
     else if (k == "search") {
       if (!v.is_string()) throw bad_param("search", "must be a string");
       p.search = v;
     } else if (k == "fields") {
-      if (v.is_string()) p.fields = split_fields(v);
+      if (v.is_string())
+        p.fields = split_fields(v);
       else if (v.is_array()) {
         for (const auto& f : v)
           if (f.is_string()) p.fields.insert(f.get<std::string>());
-      } else throw bad_param("fields", "must be an array of field ids");
+      } else
+        throw bad_param("fields", "must be an array of field ids");
     } else if (k == "limit") {
       if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 1000)
         throw bad_param("limit", "must be an integer from 1 to 1000");
@@ -121,7 +128,8 @@ ListParams list_params_from_body(const json& body) {
   return p;
 }
 
-json RecordReader::list(const std::string& snapshot_id, const std::string& table_id, const ListParams& params) {
+json RecordReader::list(const std::string& snapshot_id, const std::string& table_id,
+                        const ListParams& params) {
   std::set<std::string> used;
   json out = db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     const TableInfo table = load_table(tx, snapshot_id, table_id);
@@ -159,8 +167,9 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
     std::string key_select;
     for (const auto& k : keys)
       key_select += ", " + sort_expression(k, quote) + "::text";
-    const auto rows = tx.exec(std::string("SELECT ") + kRecordColumns + key_select + " FROM records r WHERE " +
-                              where + " ORDER BY " + order + " LIMIT " + std::to_string(params.limit + 1));
+    const auto rows =
+        tx.exec(std::string("SELECT ") + kRecordColumns + key_select + " FROM records r WHERE " + where +
+                " ORDER BY " + order + " LIMIT " + std::to_string(params.limit + 1));
     json items = json::array();
     json next = nullptr;
     const int n = static_cast<int>(rows.size());
@@ -172,7 +181,8 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
       const int first_key = static_cast<int>(last.size()) - static_cast<int>(keys.size());
       for (std::size_t k = 0; k < keys.size(); ++k)
         values.push_back(json::parse(last[first_key + static_cast<int>(k)].c_str()));
-      next = crypto::base64url_encode(json{{"v", values}, {"i", last[0].as<long long>()}, {"h", hash}}.dump());
+      next =
+          crypto::base64url_encode(json{{"v", values}, {"i", last[0].as<long long>()}, {"h", hash}}.dump());
     }
     json out = {{"items", items}, {"next_cursor", next}};
     if (params.include_total)
@@ -183,13 +193,14 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
   return out;
 }
 
-json RecordReader::get(const std::string& snapshot_id, const std::string& table_id, const std::string& record_id) {
+json RecordReader::get(const std::string& snapshot_id, const std::string& table_id,
+                       const std::string& record_id) {
   const long long id = parse_record_id(record_id);
   return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     load_table(tx, snapshot_id, table_id);
-    const auto rows = tx.exec_params(std::string("SELECT ") + kRecordColumns +
-                                         " FROM records r WHERE r.table_id = $1::uuid AND r.id = $2",
-                                     table_id, id);
+    const auto rows = tx.exec_params(
+        std::string("SELECT ") + kRecordColumns + " FROM records r WHERE r.table_id = $1::uuid AND r.id = $2",
+        table_id, id);
     if (rows.empty()) throw http::errors::not_found("record " + record_id);
     return record_json(rows[0], table_id);
   });
@@ -199,7 +210,8 @@ json RecordReader::changes(const std::string& snapshot_id, const std::string& ta
                            int limit) {
   return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     load_table(tx, snapshot_id, table_id);
-    // Records and tombstones after `since`, in sequence order; one page past the limit says whether more wait.
+    // Records and tombstones after `since`, in sequence order; one page past the limit says whether more
+    // wait.
     const auto rows = tx.exec_params(
         std::string("SELECT * FROM ("
                     "  SELECT r.seq AS s, false AS gone, ") +

@@ -31,8 +31,10 @@ class RecordReader {
   explicit RecordReader(db::ConnectionPool& pool) : pool_(pool) {}
 
   nlohmann::json list(const std::string& snapshot_id, const std::string& table_id, const ListParams& params);
-  nlohmann::json get(const std::string& snapshot_id, const std::string& table_id, const std::string& record_id);
-  nlohmann::json changes(const std::string& snapshot_id, const std::string& table_id, long long since, int limit);
+  nlohmann::json get(const std::string& snapshot_id, const std::string& table_id,
+                     const std::string& record_id);
+  nlohmann::json changes(const std::string& snapshot_id, const std::string& table_id, long long since,
+                         int limit);
 
  private:
   db::ConnectionPool& pool_;

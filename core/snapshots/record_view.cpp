@@ -49,9 +49,9 @@ json record_json(const pqxx::row& row, const std::string& table_id, const std::s
                         {"remote", c.value("remote", json())},
                         {"base", c.value("base", json())}};
   }
-  const char* state = suggested_create ? "suggested"
-                      : deleted        ? "deleted"
-                      : created        ? "created"
+  const char* state = suggested_create    ? "suggested"
+                      : deleted           ? "deleted"
+                      : created           ? "created"
                       : !original.empty() ? "edited"
                                           : "synced";
   return {{"id", std::to_string(row[0].as<long long>())},

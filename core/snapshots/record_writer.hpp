@@ -15,18 +15,20 @@ class RecordWriter {
 
   nlohmann::json edit(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id,
                       const std::string& record_id, const nlohmann::json& values);
-  nlohmann::json create(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id,
-                        const nlohmann::json& values);
-  nlohmann::json remove(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id,
-                        const std::string& record_id);
-  nlohmann::json revert(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id,
-                        const std::string& record_id, const nlohmann::json& fields);
-  nlohmann::json resolve(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id,
-                         const std::string& record_id, const nlohmann::json& body);
+  nlohmann::json create(const std::string& user_id, const std::string& snapshot_id,
+                        const std::string& table_id, const nlohmann::json& values);
+  nlohmann::json remove(const std::string& user_id, const std::string& snapshot_id,
+                        const std::string& table_id, const std::string& record_id);
+  nlohmann::json revert(const std::string& user_id, const std::string& snapshot_id,
+                        const std::string& table_id, const std::string& record_id,
+                        const nlohmann::json& fields);
+  nlohmann::json resolve(const std::string& user_id, const std::string& snapshot_id,
+                         const std::string& table_id, const std::string& record_id,
+                         const nlohmann::json& body);
   nlohmann::json bulk_update(const std::string& user_id, const std::string& snapshot_id,
                              const std::string& table_id, const nlohmann::json& body);
-  nlohmann::json replace(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id,
-                         const nlohmann::json& body);
+  nlohmann::json replace(const std::string& user_id, const std::string& snapshot_id,
+                         const std::string& table_id, const nlohmann::json& body);
 
  private:
   db::ConnectionPool& pool_;

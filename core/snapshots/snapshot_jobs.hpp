@@ -8,7 +8,7 @@
 
 namespace scratch::snapshots {
 
-void add_snapshot_jobs(jobs::JobRegistry& registry, db::ConnectionPool& pool, accounts::AccountService& accounts,
-                       connectors::Connectors& connectors);
+void add_snapshot_jobs(jobs::JobRegistry& registry, db::ConnectionPool& pool,
+                       accounts::AccountService& accounts, connectors::Connectors& connectors);
 
 }  // namespace scratch::snapshots

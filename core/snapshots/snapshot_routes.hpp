@@ -18,8 +18,13 @@ namespace scratch::snapshots {
 struct SnapshotServices {
   SnapshotServices(db::ConnectionPool& pool, const auth::Authenticator& authenticator,
                    accounts::AccountService& accounts)
-      : pool(pool), access(pool, authenticator), snapshots(pool, accounts), reader(pool), writer(pool),
-        suggestions(pool), agent_tokens(pool) {}
+      : pool(pool),
+        access(pool, authenticator),
+        snapshots(pool, accounts),
+        reader(pool),
+        writer(pool),
+        suggestions(pool),
+        agent_tokens(pool) {}
   db::ConnectionPool& pool;
   SnapshotAccess access;
   SnapshotService snapshots;

@@ -5,14 +5,26 @@ namespace scratch::snapshots::schemas {
 using nlohmann::json;
 
 namespace {
-json str() { return {{"type", "string"}}; }
-json nullable_str() { return {{"type", {"string", "null"}}}; }
-json obj() { return {{"type", "object"}}; }
-json integer() { return {{"type", "integer"}}; }
-json boolean() { return {{"type", "boolean"}}; }
+json str() {
+  return {{"type", "string"}};
+}
+json nullable_str() {
+  return {{"type", {"string", "null"}}};
+}
+json obj() {
+  return {{"type", "object"}};
+}
+json integer() {
+  return {{"type", "integer"}};
+}
+json boolean() {
+  return {{"type", "boolean"}};
+}
 }  // namespace
 
-json object() { return obj(); }
+json object() {
+  return obj();
+}
 
 json items_of(const json& item) {
   return {{"type", "object"}, {"properties", {{"items", {{"type", "array"}, {"items", item}}}}}};
@@ -21,42 +33,68 @@ json items_of(const json& item) {
 json table() {
   json field = {{"type", "object"},
                 {"properties",
-                 {{"id", str()}, {"name", str()}, {"type", str()}, {"read_only", boolean()},
+                 {{"id", str()},
+                  {"name", str()},
+                  {"type", str()},
+                  {"read_only", boolean()},
                   {"options", {{"type", "array"}, {"items", str()}}}}}};
   return {{"type", "object"},
           {"properties",
-           {{"id", str()}, {"snapshot_id", str()}, {"account_id", str()}, {"connector", str()},
-            {"remote_table", str()}, {"name", str()}, {"read_only", boolean()},
-            {"fields", {{"type", "array"}, {"items", field}}}, {"record_count", integer()},
-            {"dirty_count", integer()}, {"pending_count", integer()}, {"conflict_count", integer()},
-            {"last_download_at", nullable_str()}, {"last_publish_at", nullable_str()},
+           {{"id", str()},
+            {"snapshot_id", str()},
+            {"account_id", str()},
+            {"connector", str()},
+            {"remote_table", str()},
+            {"name", str()},
+            {"read_only", boolean()},
+            {"fields", {{"type", "array"}, {"items", field}}},
+            {"record_count", integer()},
+            {"dirty_count", integer()},
+            {"pending_count", integer()},
+            {"conflict_count", integer()},
+            {"last_download_at", nullable_str()},
+            {"last_publish_at", nullable_str()},
             {"download_incomplete", boolean()}}}};
 }
 
 json snapshot() {
   return {{"type", "object"},
           {"properties",
-           {{"id", str()}, {"name", str()}, {"created_at", str()}, {"updated_at", str()},
+           {{"id", str()},
+            {"name", str()},
+            {"created_at", str()},
+            {"updated_at", str()},
             {"tables", {{"type", "array"}, {"items", table()}}}}}};
 }
 
 json record() {
-  return {{"type", "object"},
-          {"properties",
-           {{"id", str()}, {"table_id", str()}, {"remote_id", nullable_str()},
-            {"values", obj()}, {"downloaded", {{"type", {"object", "null"}}}}, {"edits", obj()},
-            {"suggestions", obj()}, {"suggested_delete", boolean()}, {"suggested_create", boolean()},
-            {"conflicts", {{"type", "object"}, {"description", "field -> {local, remote, base}"}}},
-            {"state", {{"type", "string"}, {"enum", {"synced", "edited", "created", "deleted", "suggested"}}}},
-            {"remote_deleted", boolean()}, {"ambiguous_create", boolean()},
-            {"publish_error", {{"type", {"object", "null"}}}}, {"seq", integer()},
-            {"remote_updated_at", nullable_str()}, {"updated_at", str()}}}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"id", str()},
+        {"table_id", str()},
+        {"remote_id", nullable_str()},
+        {"values", obj()},
+        {"downloaded", {{"type", {"object", "null"}}}},
+        {"edits", obj()},
+        {"suggestions", obj()},
+        {"suggested_delete", boolean()},
+        {"suggested_create", boolean()},
+        {"conflicts", {{"type", "object"}, {"description", "field -> {local, remote, base}"}}},
+        {"state", {{"type", "string"}, {"enum", {"synced", "edited", "created", "deleted", "suggested"}}}},
+        {"remote_deleted", boolean()},
+        {"ambiguous_create", boolean()},
+        {"publish_error", {{"type", {"object", "null"}}}},
+        {"seq", integer()},
+        {"remote_updated_at", nullable_str()},
+        {"updated_at", str()}}}};
 }
 
 json record_page() {
   return {{"type", "object"},
           {"properties",
-           {{"items", {{"type", "array"}, {"items", record()}}}, {"next_cursor", nullable_str()},
+           {{"items", {{"type", "array"}, {"items", record()}}},
+            {"next_cursor", nullable_str()},
             {"total", {{"type", "integer"}, {"description", "only with include_total=true"}}}}}};
 }
 
@@ -69,7 +107,8 @@ json values_body() {
 json list_body() {
   return {{"type", "object"},
           {"properties",
-           {{"filter", {{"type", "object"}, {"description", "condition or {and|or: [...]}; see docs/snapshots.md"}}},
+           {{"filter",
+             {{"type", "object"}, {"description", "condition or {and|or: [...]}; see docs/snapshots.md"}}},
             {"sort", {{"description", "'a:asc,b:desc' or [{field, dir}]"}}},
             {"search", str()},
             {"fields", {{"type", "array"}, {"items", str()}}},

@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-json nullable(const pqxx::field& f) { return f.is_null() ? json(nullptr) : json(f.as<std::string>()); }
+json nullable(const pqxx::field& f) {
+  return f.is_null() ? json(nullptr) : json(f.as<std::string>());
+}
 
 // Counts come from small partial indexes (dirty, pending) or the maintained record_count: never a full count.
 constexpr const char* kTableSelect =
@@ -28,29 +30,21 @@ constexpr const char* kTableSelect =
     "FROM snapshot_tables t JOIN connector_accounts a ON a.id = t.account_id ";
 
 json table_json(const pqxx::row& r) {
-  return {{"id", r[0].as<std::string>()},
-          {"snapshot_id", r[1].as<std::string>()},
-          {"account_id", r[2].as<std::string>()},
-          {"connector", r[3].as<std::string>()},
-          {"remote_table", r[4].as<std::string>()},
-          {"name", r[5].as<std::string>()},
-          {"read_only", r[6].as<bool>()},
-          {"fields", json::parse(r[7].as<std::string>())},
-          {"record_count", r[8].as<long long>()},
-          {"dirty_count", r[9].as<long long>()},
-          {"pending_count", r[10].as<long long>()},
-          {"conflict_count", r[11].as<long long>()},
-          {"last_download_at", nullable(r[12])},
-          {"last_publish_at", nullable(r[13])},
-          {"created_at", r[14].as<std::string>()},
-          {"download_incomplete", r[15].as<bool>()}};
+  return {{"id", r[0].as<std::string>()},           {"snapshot_id", r[1].as<std::string>()},
+          {"account_id", r[2].as<std::string>()},   {"connector", r[3].as<std::string>()},
+          {"remote_table", r[4].as<std::string>()}, {"name", r[5].as<std::string>()},
+          {"read_only", r[6].as<bool>()},           {"fields", json::parse(r[7].as<std::string>())},
+          {"record_count", r[8].as<long long>()},   {"dirty_count", r[9].as<long long>()},
+          {"pending_count", r[10].as<long long>()}, {"conflict_count", r[11].as<long long>()},
+          {"last_download_at", nullable(r[12])},    {"last_publish_at", nullable(r[13])},
+          {"created_at", r[14].as<std::string>()},  {"download_incomplete", r[15].as<bool>()}};
 }
 
 json tables_of(pqxx::transaction_base& tx, const std::string& snapshot_id) {
   json items = json::array();
-  for (const auto& row : tx.exec_params(std::string(kTableSelect) +
-                                            "WHERE t.snapshot_id = $1::uuid ORDER BY t.created_at, t.id",
-                                        snapshot_id))
+  for (const auto& row : tx.exec_params(
+           std::string(kTableSelect) + "WHERE t.snapshot_id = $1::uuid ORDER BY t.created_at, t.id",
+           snapshot_id))
     items.push_back(table_json(row));
   return items;
 }
@@ -70,10 +64,11 @@ constexpr const char* kSnapshotColumns = "id::text, name, scratch_iso(created_at
 
 json SnapshotService::create(const std::string& user_id, const std::string& name) {
   return db::with_transaction(pool_, [&](pqxx::work& tx) {
-    const auto row = tx.exec_params1(std::string("INSERT INTO snapshots (user_id, name) VALUES ($1::uuid, $2) "
-                                                 "RETURNING ") +
-                                         kSnapshotColumns,
-                                     user_id, name);
+    const auto row =
+        tx.exec_params1(std::string("INSERT INTO snapshots (user_id, name) VALUES ($1::uuid, $2) "
+                                    "RETURNING ") +
+                            kSnapshotColumns,
+                        user_id, name);
     return snapshot_json(tx, row);
   });
 }
@@ -141,8 +136,10 @@ json SnapshotService::add_table(const std::string& user_id, const std::string& s
     if (t.value("id", "") == remote_table) table = t;
   if (table.is_null()) {
     throw http::ApiError(422, "unknown_table", "Unknown table",
-                         "the account has no table '" + remote_table + "'; list them with GET "
-                         "/api/v1/connector-accounts/" + account_id + "/tables")
+                         "the account has no table '" + remote_table +
+                             "'; list them with GET "
+                             "/api/v1/connector-accounts/" +
+                             account_id + "/tables")
         .with("errors", json::array({{{"field", "table"}, {"message", "no such table"}}}));
   }
   return db::with_transaction(pool_, [&](pqxx::work& tx) {
@@ -166,8 +163,9 @@ json SnapshotService::add_table(const std::string& user_id, const std::string& s
 }
 
 json SnapshotService::list_tables(const std::string& snapshot_id) {
-  return db::with_read(pool_,
-                       [&](pqxx::read_transaction& tx) { return json{{"items", tables_of(tx, snapshot_id)}}; });
+  return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
+    return json{{"items", tables_of(tx, snapshot_id)}};
+  });
 }
 
 json SnapshotService::get_table(const std::string& snapshot_id, const std::string& table_id) {
@@ -183,7 +181,8 @@ void SnapshotService::remove_table(const std::string& user_id, const std::string
     load_table(tx, snapshot_id, table_id);
     drop_partition(tx, table_id);
     tx.exec_params("DELETE FROM snapshot_tables WHERE id = $1::uuid", table_id);
-    snapshot_event(tx, user_id, snapshot_id, "table.changed", {{"table_id", table_id}, {"change", "removed"}});
+    snapshot_event(tx, user_id, snapshot_id, "table.changed",
+                   {{"table_id", table_id}, {"change", "removed"}});
     return 0;
   });
 }

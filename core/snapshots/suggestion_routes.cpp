@@ -19,26 +19,33 @@ void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
                               {"filter", {{"type", "object"}}},
                               {"all", {{"type", "boolean"}}}}}};
 
-  router.add("POST", base + "/suggestions",
-             {.operation_id = "suggestChanges",
-              .summary = "Suggest values, new records and deletions (owner or agent token); nothing changes until "
-                         "the owner accepts",
-              .tag = "suggestions", .requires_auth = true,
-              .request_schema = {{"type", "object"},
-                                 {"required", {"table_id"}},
-                                 {"properties", {{"table_id", {{"type", "string"}}},
-                                                 {"updates", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                                                 {"creates", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-                                                 {"deletes", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
-              .response_schema = schemas::object(), .error_statuses = {403, 404, 409, 422}},
-             [&](Request& request) {
-               const auto p = s.access.require(request, request.param("id"), Need::suggest);
-               return Response::json(200, s.suggestions.suggest(p.user_id, request.param("id"),
-                                                                http::parse_json_object(request)));
-             });
+  router.add(
+      "POST", base + "/suggestions",
+      {.operation_id = "suggestChanges",
+       .summary = "Suggest values, new records and deletions (owner or agent token); nothing changes until "
+                  "the owner accepts",
+       .tag = "suggestions",
+       .requires_auth = true,
+       .request_schema = {{"type", "object"},
+                          {"required", {"table_id"}},
+                          {"properties",
+                           {{"table_id", {{"type", "string"}}},
+                            {"updates", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                            {"creates", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+                            {"deletes", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
+       .response_schema = schemas::object(),
+       .error_statuses = {403, 404, 409, 422}},
+      [&](Request& request) {
+        const auto p = s.access.require(request, request.param("id"), Need::suggest);
+        return Response::json(
+            200, s.suggestions.suggest(p.user_id, request.param("id"), http::parse_json_object(request)));
+      });
   router.add("GET", base + "/suggestions",
-             {.operation_id = "listSuggestions", .summary = "Pending suggestions: current and suggested values",
-              .tag = "suggestions", .requires_auth = true, .response_schema = schemas::object(),
+             {.operation_id = "listSuggestions",
+              .summary = "Pending suggestions: current and suggested values",
+              .tag = "suggestions",
+              .requires_auth = true,
+              .response_schema = schemas::object(),
               .error_statuses = {400, 403, 404}},
              [&](Request& request) {
                s.access.require(request, request.param("id"), Need::read);
@@ -57,59 +64,79 @@ void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
                return Response::json(200, s.suggestions.list(request.param("id"), table, limit, cursor));
              });
   for (const bool accept : {true, false}) {
-    router.add("POST", base + (accept ? "/suggestions/accept" : "/suggestions/reject"),
-               {.operation_id = accept ? "acceptSuggestions" : "rejectSuggestions",
-                .summary = accept ? "Accept suggestions (they become edits): some records/fields, a filter's worth, or all"
-                                  : "Reject suggestions: some records/fields, a filter's worth, or all",
-                .tag = "suggestions", .requires_auth = true, .request_schema = decide_body,
-                .response_schema = schemas::object(), .error_statuses = {400, 403, 404, 422}},
-               [&s, accept](Request& request) {
-                 const auto p = s.access.require(request, request.param("id"), Need::owner);
-                 const json body = http::parse_json_object(request);
-                 return Response::json(200, accept ? s.suggestions.accept(p.user_id, request.param("id"), body)
-                                                   : s.suggestions.reject(p.user_id, request.param("id"), body));
-               });
+    router.add(
+        "POST", base + (accept ? "/suggestions/accept" : "/suggestions/reject"),
+        {.operation_id = accept ? "acceptSuggestions" : "rejectSuggestions",
+         .summary =
+             accept ? "Accept suggestions (they become edits): some records/fields, a filter's worth, or all"
+                    : "Reject suggestions: some records/fields, a filter's worth, or all",
+         .tag = "suggestions",
+         .requires_auth = true,
+         .request_schema = decide_body,
+         .response_schema = schemas::object(),
+         .error_statuses = {400, 403, 404, 422}},
+        [&s, accept](Request& request) {
+          const auto p = s.access.require(request, request.param("id"), Need::owner);
+          const json body = http::parse_json_object(request);
+          return Response::json(200, accept ? s.suggestions.accept(p.user_id, request.param("id"), body)
+                                            : s.suggestions.reject(p.user_id, request.param("id"), body));
+        });
   }
 
   const json token = {{"type", "object"},
-                      {"properties", {{"id", {{"type", "string"}}}, {"name", {{"type", "string"}}},
-                                      {"prefix", {{"type", "string"}}},
-                                      {"capabilities", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                                      {"expires_at", {{"type", "string"}}}, {"created_at", {{"type", "string"}}},
-                                      {"last_used_at", {{"type", {"string", "null"}}}},
-                                      {"token", {{"type", "string"}, {"description", "the secret; only when created"}}}}}};
-  router.add("POST", base + "/agent-tokens",
-             {.operation_id = "createAgentToken",
-              .summary = "A token for an AI agent: this snapshot only, read and suggest only, expiring; shown once",
-              .tag = "suggestions", .requires_auth = true,
-              .request_schema = {{"type", "object"},
-                                 {"required", {"name"}},
-                                 {"properties", {{"name", {{"type", "string"}}},
-                                                 {"expires_in_hours", {{"type", "integer"}, {"minimum", 1},
-                                                                       {"maximum", kMaxAgentTokenHours}}}}}},
-              .success_status = 201, .response_schema = token, .error_statuses = {403, 404, 422}},
-             [&](Request& request) {
-               const auto p = s.access.require(request, request.param("id"), Need::owner);
-               const json body = http::parse_json_object(request);
-               http::FieldReader f(body);
-               f.allow_only({"name", "expires_in_hours"});
-               const std::string name = f.required_string("name", 1, 200);
-               const auto hours = f.optional_integer("expires_in_hours", 1, kMaxAgentTokenHours);
-               f.finish();
-               return Response::json(201, s.agent_tokens.create(p.user_id, request.param("id"), name,
-                                                                hours.value_or(kDefaultAgentTokenHours)));
-             });
+                      {"properties",
+                       {{"id", {{"type", "string"}}},
+                        {"name", {{"type", "string"}}},
+                        {"prefix", {{"type", "string"}}},
+                        {"capabilities", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                        {"expires_at", {{"type", "string"}}},
+                        {"created_at", {{"type", "string"}}},
+                        {"last_used_at", {{"type", {"string", "null"}}}},
+                        {"token", {{"type", "string"}, {"description", "the secret; only when created"}}}}}};
+  router.add(
+      "POST", base + "/agent-tokens",
+      {.operation_id = "createAgentToken",
+       .summary = "A token for an AI agent: this snapshot only, read and suggest only, expiring; shown once",
+       .tag = "suggestions",
+       .requires_auth = true,
+       .request_schema = {{"type", "object"},
+                          {"required", {"name"}},
+                          {"properties",
+                           {{"name", {{"type", "string"}}},
+                            {"expires_in_hours",
+                             {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxAgentTokenHours}}}}}},
+       .success_status = 201,
+       .response_schema = token,
+       .error_statuses = {403, 404, 422}},
+      [&](Request& request) {
+        const auto p = s.access.require(request, request.param("id"), Need::owner);
+        const json body = http::parse_json_object(request);
+        http::FieldReader f(body);
+        f.allow_only({"name", "expires_in_hours"});
+        const std::string name = f.required_string("name", 1, 200);
+        const auto hours = f.optional_integer("expires_in_hours", 1, kMaxAgentTokenHours);
+        f.finish();
+        return Response::json(201, s.agent_tokens.create(p.user_id, request.param("id"), name,
+                                                         hours.value_or(kDefaultAgentTokenHours)));
+      });
   router.add("GET", base + "/agent-tokens",
-             {.operation_id = "listAgentTokens", .summary = "Live agent tokens of the snapshot (no secrets)",
-              .tag = "suggestions", .requires_auth = true, .response_schema = schemas::items_of(token),
+             {.operation_id = "listAgentTokens",
+              .summary = "Live agent tokens of the snapshot (no secrets)",
+              .tag = "suggestions",
+              .requires_auth = true,
+              .response_schema = schemas::items_of(token),
               .error_statuses = {403, 404}},
              [&](Request& request) {
                const auto p = s.access.require(request, request.param("id"), Need::owner);
                return Response::json(200, s.agent_tokens.list(p.user_id, request.param("id")));
              });
   router.add("DELETE", base + "/agent-tokens/{tokenId}",
-             {.operation_id = "revokeAgentToken", .summary = "Revoke an agent token at once", .tag = "suggestions",
-              .requires_auth = true, .success_status = 204, .error_statuses = {403, 404}},
+             {.operation_id = "revokeAgentToken",
+              .summary = "Revoke an agent token at once",
+              .tag = "suggestions",
+              .requires_auth = true,
+              .success_status = 204,
+              .error_statuses = {403, 404}},
              [&](Request& request) {
                const auto p = s.access.require(request, request.param("id"), Need::owner);
                if (!s.agent_tokens.revoke(p.user_id, request.param("id"), request.param("tokenId")))

@@ -28,38 +28,45 @@ long long record_id_of(const json& v) {
 
 // Applies accept or reject to the pending suggestions of the records matching `where` in one table.
 // `fields`: only these fields' suggestions (null: all of them, including create and delete suggestions).
-long long decide_where(pqxx::work& tx, const std::string& table_id, const std::string& where, const json& fields,
-                       bool accept, std::vector<long long>& changed) {
+long long decide_where(pqxx::work& tx, const std::string& table_id, const std::string& where,
+                       const json& fields, bool accept, std::vector<long long>& changed) {
   const std::string t = tx.quote(table_id);
   const std::string scope = "r.table_id = " + t + "::uuid AND r.pending AND (" + where + ")";
   std::string picked = "r.suggestions";  // the suggestions being decided, as jsonb
   std::string keys_removed = "r.suggestions - ARRAY(SELECT jsonb_object_keys(r.suggestions))";
   if (!fields.is_null()) {
     const std::string list = tx.quote(fields.dump()) + "::jsonb";
-    picked = "(SELECT COALESCE(jsonb_object_agg(key, value), '{}') FROM jsonb_each(r.suggestions) WHERE key IN "
-             "(SELECT jsonb_array_elements_text(" + list + ")))";
+    picked =
+        "(SELECT COALESCE(jsonb_object_agg(key, value), '{}') FROM jsonb_each(r.suggestions) WHERE key IN "
+        "(SELECT jsonb_array_elements_text(" +
+        list + ")))";
     keys_removed = "r.suggestions - ARRAY(SELECT jsonb_array_elements_text(" + list + "))";
   }
   const bool whole = fields.is_null();
   long long n = 0;
   if (accept) {
     // A suggestion for a field in conflict would silently pick a side: the owner resolves the conflict first.
-    const auto blocked = tx.exec("SELECT r.id, k FROM records r, jsonb_object_keys(" + picked + ") k WHERE " + scope +
-                                 " AND r.conflicts ? k LIMIT 1");
+    const auto blocked = tx.exec("SELECT r.id, k FROM records r, jsonb_object_keys(" + picked + ") k WHERE " +
+                                 scope + " AND r.conflicts ? k LIMIT 1");
     if (!blocked.empty())
-      throw http::ApiError(409, "field_in_conflict", "Field in conflict",
-                           "record " + std::to_string(blocked[0][0].as<long long>()) + ": field '" +
-                               blocked[0][1].as<std::string>() +
-                               "' has a conflict with the source; resolve it before accepting suggestions for it");
+      throw http::ApiError(
+          409, "field_in_conflict", "Field in conflict",
+          "record " + std::to_string(blocked[0][0].as<long long>()) + ": field '" +
+              blocked[0][1].as<std::string>() +
+              "' has a conflict with the source; resolve it before accepting suggestions for it");
     // Values become edits (a suggested create's values are simply its values); a suggested create becomes a
     // local create and a suggested deletion a tombstone.
-    for (const auto& row : tx.exec(
-             "UPDATE records r SET (vals, original) = (SELECT e -> 'vals', e -> 'original' FROM "
-             "scratch_apply_edits(r.created, r.vals, r.original, " + picked + ") e), "
-             "suggestions = " + keys_removed + ", " +
-             (whole ? "deleted = r.deleted OR r.suggest_delete, suggest_delete = false, suggested_create = false, "
-                    : "") +
-             "seq = nextval('record_seq'), updated_at = now() WHERE " + scope + " RETURNING r.id"))
+    for (const auto& row :
+         tx.exec("UPDATE records r SET (vals, original) = (SELECT e -> 'vals', e -> 'original' FROM "
+                 "scratch_apply_edits(r.created, r.vals, r.original, " +
+                 picked +
+                 ") e), "
+                 "suggestions = " +
+                 keys_removed + ", " +
+                 (whole ? "deleted = r.deleted OR r.suggest_delete, suggest_delete = false, suggested_create "
+                          "= false, "
+                        : "") +
+                 "seq = nextval('record_seq'), updated_at = now() WHERE " + scope + " RETURNING r.id"))
       changed.push_back(row[0].as<long long>());
     n = static_cast<long long>(changed.size());
     // An accepted deletion of a record never published: nothing to delete at the source.
@@ -69,10 +76,10 @@ long long decide_where(pqxx::work& tx, const std::string& table_id, const std::s
       for (const auto& row : tx.exec(purge_sql(t, "r.suggested_create AND r.pending AND (" + where + ")")))
         changed.push_back(row[0].as<long long>());
     }
-    for (const auto& row : tx.exec("UPDATE records r SET suggestions = " + keys_removed + ", " +
-                                   (whole ? "suggest_delete = false, " : "") +
-                                   "seq = nextval('record_seq'), updated_at = now() WHERE " + scope +
-                                   " RETURNING r.id"))
+    for (const auto& row :
+         tx.exec("UPDATE records r SET suggestions = " + keys_removed + ", " +
+                 (whole ? "suggest_delete = false, " : "") +
+                 "seq = nextval('record_seq'), updated_at = now() WHERE " + scope + " RETURNING r.id"))
       changed.push_back(row[0].as<long long>());
     n = static_cast<long long>(changed.size());
   }
@@ -81,12 +88,14 @@ long long decide_where(pqxx::work& tx, const std::string& table_id, const std::s
 
 }  // namespace
 
-json SuggestionService::suggest(const std::string& user_id, const std::string& snapshot_id, const json& body) {
+json SuggestionService::suggest(const std::string& user_id, const std::string& snapshot_id,
+                                const json& body) {
   const std::string table_id = body.value("table_id", std::string());
   return db::with_transaction(pool_, [&](pqxx::work& tx) {
     const TableInfo table = load_table(tx, snapshot_id, table_id);
     if (table.read_only)
-      throw http::ApiError(409, "table_read_only", "Table is read-only", "the source does not allow writes to it");
+      throw http::ApiError(409, "table_read_only", "Table is read-only",
+                           "the source does not allow writes to it");
     std::vector<long long> changed;
     long long updated = 0, deleted = 0;
     json created = json::array();
@@ -94,21 +103,24 @@ json SuggestionService::suggest(const std::string& user_id, const std::string& s
       const long long id = record_id_of(u.value("record_id", json()));
       const json values = u.value("values", json::object());
       validate_values(table, values, "updates.values");
-      const auto rows = tx.exec_params("SELECT deleted, conflicts::text FROM records WHERE table_id = $1::uuid "
-                                       "AND id = $2 FOR UPDATE",
-                                       table_id, id);
+      const auto rows = tx.exec_params(
+          "SELECT deleted, conflicts::text FROM records WHERE table_id = $1::uuid "
+          "AND id = $2 FOR UPDATE",
+          table_id, id);
       if (rows.empty()) throw http::errors::not_found("record " + std::to_string(id));
       if (rows[0][0].as<bool>())
-        throw http::ApiError(409, "record_deleted", "Record is deleted", "record " + std::to_string(id) + " is deleted");
+        throw http::ApiError(409, "record_deleted", "Record is deleted",
+                             "record " + std::to_string(id) + " is deleted");
       const json conflicts = json::parse(rows[0][1].c_str());
       for (const auto& [k, v] : values.items())
         if (conflicts.contains(k))
           throw http::ApiError(409, "field_in_conflict", "Field in conflict",
                                "record " + std::to_string(id) + ": field '" + k +
                                    "' has a conflict with the source; the owner resolves it first");
-      tx.exec_params("UPDATE records SET suggestions = suggestions || $3::jsonb, suggested_at = now(), "
-                     "seq = nextval('record_seq'), updated_at = now() WHERE table_id = $1::uuid AND id = $2",
-                     table_id, id, values.dump());
+      tx.exec_params(
+          "UPDATE records SET suggestions = suggestions || $3::jsonb, suggested_at = now(), "
+          "seq = nextval('record_seq'), updated_at = now() WHERE table_id = $1::uuid AND id = $2",
+          table_id, id, values.dump());
       changed.push_back(id);
       ++updated;
     }
@@ -116,25 +128,29 @@ json SuggestionService::suggest(const std::string& user_id, const std::string& s
       const json values = c.value("values", json::object());
       validate_values(table, values, "creates.values");
       attach_partition(tx, table_id);
-      const long long id = tx.exec_params1("INSERT INTO records (table_id, vals, suggestions, created, "
-                                           "suggested_create, suggested_at) VALUES ($1::uuid, '{}', $2::jsonb, "
-                                           "true, true, now()) RETURNING id",
-                                           table_id, values.dump())[0]
+      const long long id = tx.exec_params1(
+                                 "INSERT INTO records (table_id, vals, suggestions, created, "
+                                 "suggested_create, suggested_at) VALUES ($1::uuid, '{}', $2::jsonb, "
+                                 "true, true, now()) RETURNING id",
+                                 table_id, values.dump())[0]
                                .as<long long>();
-      tx.exec_params("UPDATE snapshot_tables SET record_count = record_count + 1 WHERE id = $1::uuid", table_id);
+      tx.exec_params("UPDATE snapshot_tables SET record_count = record_count + 1 WHERE id = $1::uuid",
+                     table_id);
       created.push_back(std::to_string(id));
       changed.push_back(id);
     }
     for (const auto& d : body.value("deletes", json::array())) {
       const long long id = record_id_of(d);
-      const auto rows =
-          tx.exec_params("SELECT deleted FROM records WHERE table_id = $1::uuid AND id = $2 FOR UPDATE", table_id, id);
+      const auto rows = tx.exec_params(
+          "SELECT deleted FROM records WHERE table_id = $1::uuid AND id = $2 FOR UPDATE", table_id, id);
       if (rows.empty()) throw http::errors::not_found("record " + std::to_string(id));
       if (rows[0][0].as<bool>())
-        throw http::ApiError(409, "record_deleted", "Record is deleted", "record " + std::to_string(id) + " is deleted");
-      tx.exec_params("UPDATE records SET suggest_delete = true, suggested_at = now(), seq = nextval('record_seq'), "
-                     "updated_at = now() WHERE table_id = $1::uuid AND id = $2",
-                     table_id, id);
+        throw http::ApiError(409, "record_deleted", "Record is deleted",
+                             "record " + std::to_string(id) + " is deleted");
+      tx.exec_params(
+          "UPDATE records SET suggest_delete = true, suggested_at = now(), seq = nextval('record_seq'), "
+          "updated_at = now() WHERE table_id = $1::uuid AND id = $2",
+          table_id, id);
       changed.push_back(id);
       ++deleted;
     }
@@ -147,8 +163,9 @@ json SuggestionService::suggest(const std::string& user_id, const std::string& s
 json SuggestionService::list(const std::string& snapshot_id, const std::string& table_id, int limit,
                              const std::string& cursor) {
   return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
-    std::vector<TableInfo> tables =
-        table_id.empty() ? load_tables(tx, snapshot_id) : std::vector<TableInfo>{load_table(tx, snapshot_id, table_id)};
+    std::vector<TableInfo> tables = table_id.empty()
+                                        ? load_tables(tx, snapshot_id)
+                                        : std::vector<TableInfo>{load_table(tx, snapshot_id, table_id)};
     // Cursor: "<table index>:<record id>" over the snapshot's tables in order.
     std::size_t start_table = 0;
     long long after = 0;
@@ -159,7 +176,8 @@ json SuggestionService::list(const std::string& snapshot_id, const std::string& 
         start_table = std::stoul(cursor.substr(0, colon));
         after = std::stoll(cursor.substr(colon + 1));
       } catch (const std::exception&) {
-        throw http::ApiError(400, "invalid_cursor", "Invalid cursor", "use next_cursor from the previous page");
+        throw http::ApiError(400, "invalid_cursor", "Invalid cursor",
+                             "use next_cursor from the previous page");
       }
     }
     json items = json::array();
@@ -167,7 +185,8 @@ json SuggestionService::list(const std::string& snapshot_id, const std::string& 
     for (std::size_t ti = start_table; ti < tables.size() && next.is_null(); ++ti) {
       const auto& table = tables[ti];
       const auto rows = tx.exec_params(
-          "SELECT id, vals::text, suggestions::text, suggest_delete, suggested_create, scratch_iso(suggested_at) "
+          "SELECT id, vals::text, suggestions::text, suggest_delete, suggested_create, "
+          "scratch_iso(suggested_at) "
           "FROM records WHERE table_id = $1::uuid AND pending AND id > $2 ORDER BY id LIMIT $3",
           table.id, ti == start_table ? after : 0, limit - static_cast<int>(items.size()));
       for (const auto& row : rows) {
@@ -175,14 +194,16 @@ json SuggestionService::list(const std::string& snapshot_id, const std::string& 
         const json suggestions = json::parse(row[2].c_str());
         json values = json::object();
         for (const auto& [k, v] : suggestions.items())
-          values[k] = {{"current", row[4].as<bool>() ? json(nullptr) : vals.value(k, json())}, {"suggested", v}};
+          values[k] = {{"current", row[4].as<bool>() ? json(nullptr) : vals.value(k, json())},
+                       {"suggested", v}};
         const char* kind = row[4].as<bool>() ? "create" : row[3].as<bool>() ? "delete" : "update";
         const std::string id = std::to_string(row[0].as<long long>());
-        items.push_back({{"table_id", table.id},
-                         {"record_id", id},
-                         {"kind", kind},
-                         {"values", values},
-                         {"suggested_at", row[5].is_null() ? json(nullptr) : json(row[5].as<std::string>())}});
+        items.push_back(
+            {{"table_id", table.id},
+             {"record_id", id},
+             {"kind", kind},
+             {"values", values},
+             {"suggested_at", row[5].is_null() ? json(nullptr) : json(row[5].as<std::string>())}});
         // A full page may be followed by more (the next page can come back empty).
         if (static_cast<int>(items.size()) == limit) next = std::to_string(ti) + ":" + id;
       }
@@ -214,8 +235,10 @@ json SuggestionService::decide(const std::string& user_id, const std::string& sn
         const TableInfo table = load_table(tx, snapshot_id, item.value("table_id", std::string()));
         const long long id = record_id_of(item.value("record_id", json()));
         const json fields = item.contains("fields") ? item["fields"] : json(nullptr);
-        if (!fields.is_null() && !fields.is_array()) throw http::errors::validation("items.fields", "must be an array");
-        n += decide_where(tx, table.id, "r.id = " + std::to_string(id), fields, accept, changed_by_table[table.id]);
+        if (!fields.is_null() && !fields.is_array())
+          throw http::errors::validation("items.fields", "must be an array");
+        n += decide_where(tx, table.id, "r.id = " + std::to_string(id), fields, accept,
+                          changed_by_table[table.id]);
       }
       for (const auto& [tid, changed] : changed_by_table)
         finish(load_table(tx, snapshot_id, tid), changed);
@@ -223,8 +246,8 @@ json SuggestionService::decide(const std::string& user_id, const std::string& sn
       const TableInfo table = load_table(tx, snapshot_id, body["table_id"].get<std::string>());
       const Quote quote = [&tx](const std::string& s) { return tx.quote(s); };
       std::vector<long long> changed;
-      n += decide_where(tx, table.id, compile_filter(body.value("filter", json()), table, quote), nullptr, accept,
-                        changed);
+      n += decide_where(tx, table.id, compile_filter(body.value("filter", json()), table, quote), nullptr,
+                        accept, changed);
       finish(table, changed);
     } else if (body.value("all", false)) {
       for (const auto& table : load_tables(tx, snapshot_id)) {

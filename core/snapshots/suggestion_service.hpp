@@ -14,16 +14,19 @@ class SuggestionService {
   explicit SuggestionService(db::ConnectionPool& pool) : pool_(pool) {}
 
   // {table_id, updates: [{record_id, values}], creates: [{values}], deletes: [record_id]}
-  nlohmann::json suggest(const std::string& user_id, const std::string& snapshot_id, const nlohmann::json& body);
+  nlohmann::json suggest(const std::string& user_id, const std::string& snapshot_id,
+                         const nlohmann::json& body);
   nlohmann::json list(const std::string& snapshot_id, const std::string& table_id, int limit,
                       const std::string& cursor);
   // {items: [{table_id, record_id, fields?}]} | {table_id, filter} | {all: true}
-  nlohmann::json accept(const std::string& user_id, const std::string& snapshot_id, const nlohmann::json& body);
-  nlohmann::json reject(const std::string& user_id, const std::string& snapshot_id, const nlohmann::json& body);
+  nlohmann::json accept(const std::string& user_id, const std::string& snapshot_id,
+                        const nlohmann::json& body);
+  nlohmann::json reject(const std::string& user_id, const std::string& snapshot_id,
+                        const nlohmann::json& body);
 
  private:
-  nlohmann::json decide(const std::string& user_id, const std::string& snapshot_id, const nlohmann::json& body,
-                        bool accept);
+  nlohmann::json decide(const std::string& user_id, const std::string& snapshot_id,
+                        const nlohmann::json& body, bool accept);
   db::ConnectionPool& pool_;
 };
 

@@ -12,7 +12,8 @@ ConnectorLimits limits_of(pqxx::transaction_base& tx, connectors::Connectors& co
                           const std::string& account_id) {
   ConnectorLimits out;
   out.connector =
-      tx.exec_params1("SELECT connector FROM connector_accounts WHERE id = $1::uuid", account_id)[0].as<std::string>();
+      tx.exec_params1("SELECT connector FROM connector_accounts WHERE id = $1::uuid", account_id)[0]
+          .as<std::string>();
   const auto spec = connectors.spec(out.connector);
   if (!spec) {
     throw jobs::JobError("connector_unavailable", "connector '" + out.connector + "' is not installed", true);

@@ -9,7 +9,8 @@ namespace scratch::snapshots {
 namespace {
 
 constexpr const char* kColumns =
-    "id::text, snapshot_id::text, account_id::text, remote_table, name, fields::text, read_only, record_count, "
+    "id::text, snapshot_id::text, account_id::text, remote_table, name, fields::text, read_only, "
+    "record_count, "
     "indexed_fields::text";
 
 TableInfo from_row(const pqxx::row& row) {
@@ -40,7 +41,8 @@ bool TableInfo::writable(const std::string& field_id) const {
   return f && !read_only && !f->value("read_only", false);
 }
 
-TableInfo load_table(pqxx::transaction_base& tx, const std::string& snapshot_id, const std::string& table_id) {
+TableInfo load_table(pqxx::transaction_base& tx, const std::string& snapshot_id,
+                     const std::string& table_id) {
   if (!auth::is_uuid(table_id)) throw http::errors::not_found("table " + table_id);
   const auto rows = tx.exec_params(std::string("SELECT ") + kColumns +
                                        " FROM snapshot_tables WHERE id = $1::uuid AND snapshot_id = $2::uuid",

@@ -49,31 +49,43 @@ TEST(RecordFilter, CompilesConditionsAndGroupsWithQuotedValues) {
   EXPECT_NE(sql.find(" AND "), std::string::npos);
   EXPECT_NE(sql.find(" OR "), std::string::npos);
   EXPECT_NE(sql.find("@> '[\"a\"]'::jsonb"), std::string::npos) << sql;  // arrays: element containment
-  EXPECT_NE(sql.find("jsonb_typeof"), std::string::npos) << sql;          // gt never matches nulls
+  EXPECT_NE(sql.find("jsonb_typeof"), std::string::npos) << sql;         // gt never matches nulls
 }
 
 TEST(RecordFilter, EveryOperatorCompiles) {
-  for (const char* op : {"eq", "ne", "contains", "not_contains", "starts_with", "gt", "gte", "lt", "lte", "is_empty",
-                         "is_not_empty"}) {
+  for (const char* op : {"eq", "ne", "contains", "not_contains", "starts_with", "gt", "gte", "lt", "lte",
+                         "is_empty", "is_not_empty"}) {
     EXPECT_NO_THROW(compile_filter({{"field", "title"}, {"op", op}, {"value", "x"}}, table(), quote)) << op;
   }
   EXPECT_NO_THROW(compile_filter({{"field", "price"}, {"op", "in"}, {"value", {1, 2, 3}}}, table(), quote));
-  EXPECT_NO_THROW(compile_filter({{"field", "$state"}, {"op", "in"}, {"value", {"edited", "created"}}}, table(), quote));
+  EXPECT_NO_THROW(
+      compile_filter({{"field", "$state"}, {"op", "in"}, {"value", {"edited", "created"}}}, table(), quote));
   EXPECT_EQ(compile_filter(nullptr, table(), quote), "TRUE");
 }
 
 TEST(RecordFilter, RefusesUnknownFieldsOperatorsAndShapes) {
-  EXPECT_EQ(code_of([] { compile_filter({{"field", "nope"}, {"op", "eq"}, {"value", 1}}, table(), quote); }),
+  EXPECT_EQ(code_of([] {
+              compile_filter({{"field", "nope"}, {"op", "eq"}, {"value", 1}}, table(), quote);
+            }),
             "invalid_filter");
-  EXPECT_EQ(code_of([] { compile_filter({{"field", "title"}, {"op", "matches"}, {"value", 1}}, table(), quote); }),
+  EXPECT_EQ(code_of([] {
+              compile_filter({{"field", "title"}, {"op", "matches"}, {"value", 1}}, table(), quote);
+            }),
             "invalid_filter");
-  EXPECT_EQ(code_of([] { compile_filter({{"field", "title"}, {"op", "in"}, {"value", "x"}}, table(), quote); }),
+  EXPECT_EQ(code_of([] {
+              compile_filter({{"field", "title"}, {"op", "in"}, {"value", "x"}}, table(), quote);
+            }),
             "invalid_filter");
   EXPECT_EQ(code_of([] { compile_filter(json::array(), table(), quote); }), "invalid_filter");
-  EXPECT_EQ(code_of([] { compile_filter({{"and", {{{"field", "title"}}}}}, table(), quote); }), "invalid_filter");
+  EXPECT_EQ(code_of([] {
+              compile_filter({{"and", {{{"field", "title"}}}}}, table(), quote);
+            }),
+            "invalid_filter");
   // A field name is data, never SQL: a hostile one is just an unknown field.
-  EXPECT_EQ(code_of([] { compile_filter({{"field", "x'); DROP TABLE records; --"}, {"op", "eq"}, {"value", 1}},
-                                        table(), quote); }),
+  EXPECT_EQ(code_of([] {
+              compile_filter({{"field", "x'); DROP TABLE records; --"}, {"op", "eq"}, {"value", 1}}, table(),
+                             quote);
+            }),
             "invalid_filter");
 }
 

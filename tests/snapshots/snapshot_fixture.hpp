@@ -56,7 +56,8 @@ class SnapshotTest : public ::testing::Test {
   // Creates a `postgres` connector account for the source; returns its id.
   std::string create_postgres_account(const ApiUser& as);
   // Uploads `csv_text` and creates a `csv` account (config {id_column}); returns its id.
-  std::string create_csv_account(const ApiUser& as, const std::string& csv_text, const std::string& id_column);
+  std::string create_csv_account(const ApiUser& as, const std::string& csv_text,
+                                 const std::string& id_column);
   // The CSV account's newest file version's text (what publishing wrote).
   std::string csv_account_latest_file(const ApiUser& as, const std::string& account_id);
 

@@ -50,8 +50,10 @@ TEST_F(FieldIndexes, SortFilterAndSearchOnABigTableBuildValidIndexes) {
   std::string hex;
   for (char c : s.table_id)
     if (c != '-') hex += c;
-  const auto rows = tx.exec("SELECT count(*) FILTER (WHERE i.indisvalid), count(*) FROM pg_index i JOIN pg_class c "
-                            "ON c.oid = i.indexrelid WHERE c.relname LIKE 'records_" + hex + "_f%'");
+  const auto rows = tx.exec(
+      "SELECT count(*) FILTER (WHERE i.indisvalid), count(*) FROM pg_index i JOIN pg_class c "
+      "ON c.oid = i.indexrelid WHERE c.relname LIKE 'records_" +
+      hex + "_f%'");
   EXPECT_EQ(rows[0][0].as<int>(), 3);
   EXPECT_EQ(rows[0][1].as<int>(), 3);
 
@@ -61,7 +63,8 @@ TEST_F(FieldIndexes, SortFilterAndSearchOnABigTableBuildValidIndexes) {
   for (std::size_t i = 0; i < 50; ++i)
     EXPECT_EQ(after["items"][i]["id"], before["items"][i]["id"]) << i;
   // Prices descend; the next page continues below the last one.
-  const json next = user.get_ok(s.records + query + "&cursor=" + url_encode(after["next_cursor"].get<std::string>()));
+  const json next =
+      user.get_ok(s.records + query + "&cursor=" + url_encode(after["next_cursor"].get<std::string>()));
   const json last = after["items"][49]["values"]["price"];
   const json first_next = next["items"][0]["values"]["price"];
   if (last.is_number() && first_next.is_number()) {

@@ -19,10 +19,10 @@ class DownloadJobs : public SnapshotTest {
   // Rows whose every value follows from the id, so a record can be checked on its own.
   void make_big_table(int rows) {
     source_exec(
-      "CREATE TABLE big (id integer PRIMARY KEY, name text NOT NULL, triple integer NOT NULL, "
-      "flag boolean NOT NULL, pad text NOT NULL);"
-      "INSERT INTO big SELECT i, 'row-' || i, i * 3, i % 2 = 0, repeat('x', 40) || i "
-      "FROM generate_series(1, " +
+        "CREATE TABLE big (id integer PRIMARY KEY, name text NOT NULL, triple integer NOT NULL, "
+        "flag boolean NOT NULL, pad text NOT NULL);"
+        "INSERT INTO big SELECT i, 'row-' || i, i * 3, i % 2 = 0, repeat('x', 40) || i "
+        "FROM generate_series(1, " +
         std::to_string(rows) + ") AS i;");
   }
 };
@@ -134,7 +134,8 @@ TEST_F(DownloadJobs, ProgressIsReportedOnTheJobAndTheEventStream) {
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["type"], "snapshot.download");
   ASSERT_FALSE(done_values.empty()) << job.dump();
-  for (std::size_t i = 1; i < done_values.size(); ++i) EXPECT_GT(done_values[i], done_values[i - 1]);
+  for (std::size_t i = 1; i < done_values.size(); ++i)
+    EXPECT_GT(done_values[i], done_values[i - 1]);
   EXPECT_GE(done_values.size(), 2u) << "progress grew while the download ran (seen: " << done_values.size()
                                     << " values) " << job.dump();
   EXPECT_GE(progress_done(job), kRows) << "the final progress counts every record: " << job.dump();

@@ -20,7 +20,9 @@ class PublishCrash : public SnapshotTest {};
 
 constexpr int kCreates = 3000;
 
-std::string key_of(int n) { return "k" + std::to_string(n); }
+std::string key_of(int n) {
+  return "k" + std::to_string(n);
+}
 
 TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
   // No UNIQUE on ukey, so a duplicate create would show. The trigger slows each insert a little so the
@@ -39,7 +41,8 @@ TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
   // 3000 local creates: suggested in a few calls, then accepted at once.
   for (int start = 0; start < kCreates; start += 500) {
     json creates = json::array();
-    for (int n = start; n < start + 500; ++n) creates.push_back({{"values", {{"ukey", key_of(n)}, {"n", n}}}});
+    for (int n = start; n < start + 500; ++n)
+      creates.push_back({{"values", {{"ukey", key_of(n)}, {"n", n}}}});
     const auto r = user.post(snap_path(sid) + "/suggestions", {{"table_id", tid}, {"creates", creates}});
     ASSERT_TRUE(r.status == 200 || r.status == 201) << r.status << " " << r.body.substr(0, 500);
   }
@@ -56,8 +59,9 @@ TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
   ASSERT_FALSE(job_id.empty()) << started.dump();
   json seen;
   const auto writing_now = [&] {
-    return source_rows("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND "
-                       "application_name = 'scratch' AND xact_start IS NOT NULL")[0]["n"]
+    return source_rows(
+               "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND "
+               "application_name = 'scratch' AND xact_start IS NOT NULL")[0]["n"]
                .get<int>() > 0;
   };
   const bool midway = wait_until(
@@ -81,7 +85,8 @@ TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
   EXPECT_GE(job.value("attempts", 0), 2) << job.dump();
 
   // No duplicates at the source.
-  const json dups = source_rows("SELECT ukey, count(*)::int AS n FROM bulk GROUP BY ukey HAVING count(*) > 1");
+  const json dups =
+      source_rows("SELECT ukey, count(*)::int AS n FROM bulk GROUP BY ukey HAVING count(*) > 1");
   EXPECT_TRUE(dups.empty()) << dups.dump().substr(0, 1000);
 
   // Every local create is published exactly once, or flagged; none is lost.
@@ -106,16 +111,19 @@ TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
   }
   EXPECT_EQ(keys.size(), static_cast<std::size_t>(kCreates)) << "a record was lost or doubled locally";
   // Rows the source has belong to synced records, or to ambiguous ones (the source may have them).
-  for (const auto& [key, row] : source_by_key) EXPECT_EQ(keys.count(key), 1u) << key;
+  for (const auto& [key, row] : source_by_key)
+    EXPECT_EQ(keys.count(key), 1u) << key;
   EXPECT_FALSE(ambiguous.empty()) << "a create batch was in flight at the kill, so its outcome is unknown";
   EXPECT_LE(ambiguous.size(), 500u) << "only the batch in flight (max_write_batch 500) is in doubt";
   std::cout << "[ info ] " << ambiguous.size() << " ambiguous creates, " << in_source_at_kill
             << " rows in the source at the kill, job attempts " << job.value("attempts", 0) << "\n";
   EXPECT_EQ(synced + static_cast<int>(ambiguous.size()), kCreates);
   const json plan = full_plan(user, sid);
-  EXPECT_EQ(counts_for(plan, tid).value("skipped", -1), static_cast<long long>(ambiguous.size())) << plan["counts"];
+  EXPECT_EQ(counts_for(plan, tid).value("skipped", -1), static_cast<long long>(ambiguous.size()))
+      << plan["counts"];
   for (const auto& r : ambiguous) {
-    EXPECT_TRUE(ops_for(plan, id_of(r)).empty()) << "an ambiguous create is never sent on its own: " << r.dump();
+    EXPECT_TRUE(ops_for(plan, id_of(r)).empty())
+        << "an ambiguous create is never sent on its own: " << r.dump();
   }
 
   // Resolve: link one to a row the source has, discard one, retry the rest.
@@ -130,8 +138,8 @@ TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
       user.post_ok(path, {{"ambiguous_create", {{"remote_id", str(source_by_key.at(key)["id"])}}}});
       ++linked;
     } else if (i == 0) {  // pretend the source got it: insert it there, then link the record to that row
-      source_exec("INSERT INTO bulk (ukey, n) VALUES ('" + key + "', " + std::to_string(r["values"]["n"].get<int>()) +
-                  ")");
+      source_exec("INSERT INTO bulk (ukey, n) VALUES ('" + key + "', " +
+                  std::to_string(r["values"]["n"].get<int>()) + ")");
       const json row = source_rows("SELECT id FROM bulk WHERE ukey = '" + key + "'");
       ASSERT_EQ(row.size(), 1u);
       user.post_ok(path, {{"ambiguous_create", {{"remote_id", str(row[0]["id"])}}}});
@@ -156,7 +164,8 @@ TEST_F(PublishCrash, KillNineDuringCreatesNeitherDuplicatesNorLosesRecords) {
   // Now every record is in the source exactly once (the discarded one nowhere).
   const json counts = source_rows("SELECT ukey, count(*)::int AS n FROM bulk GROUP BY ukey");
   std::map<std::string, int> per_key;
-  for (const auto& c : counts) per_key[c["ukey"]] = c["n"];
+  for (const auto& c : counts)
+    per_key[c["ukey"]] = c["n"];
   const int expected_rows = kCreates - (discarded_key.empty() ? 0 : 1);
   EXPECT_EQ(static_cast<int>(per_key.size()), expected_rows);
   for (int n = 0; n < kCreates; ++n) {

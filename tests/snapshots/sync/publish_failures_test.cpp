@@ -18,7 +18,8 @@ class PublishFailures : public SnapshotTest {};
 
 std::set<std::string> failed_record_ids(const json& result) {
   std::set<std::string> out;
-  for (const auto& f : result.value("failures", json::array())) out.insert(str(f.at("record_id")));
+  for (const auto& f : result.value("failures", json::array()))
+    out.insert(str(f.at("record_id")));
   return out;
 }
 
@@ -37,24 +38,27 @@ TEST_F(PublishFailures, RecordsTheSourceRefusesKeepTheirEditsAndTheRestIsPublish
   const std::string tid = add_table(user, sid, account, "public.parts").at("id");
   ASSERT_EQ(download(user, sid).value("state", ""), "succeeded");
   std::map<int, std::string> rid;
-  for (const auto& r : all_records(user, sid, tid)) rid[r["values"]["id"].get<int>()] = id_of(r);
+  for (const auto& r : all_records(user, sid, tid))
+    rid[r["values"]["id"].get<int>()] = id_of(r);
   ASSERT_EQ(rid.size(), 10u);
   const auto path = [&](int n) { return record_path(sid, tid, rid.at(n)); };
 
-  user.patch_ok(path(1), {{"values", {{"price", -5}}}});                   // CHECK fails
+  user.patch_ok(path(1), {{"values", {{"price", -5}}}});                    // CHECK fails
   user.patch_ok(path(2), {{"values", {{"sku", "P-3"}, {"name", "dup"}}}});  // UNIQUE fails
-  for (int n = 3; n <= 6; ++n) user.patch_ok(path(n), {{"values", {{"name", "ok " + std::to_string(n)}}}});
-  const std::string bad_create =
-      id_of(user.post_ok(records_path(sid, tid), {{"values", {{"sku", "P-1"}, {"name", "dup"}, {"price", 1}}}}, 201));
-  const std::string good_create = id_of(
-      user.post_ok(records_path(sid, tid), {{"values", {{"sku", "P-NEW"}, {"name", "new"}, {"price", 2}}}}, 201));
+  for (int n = 3; n <= 6; ++n)
+    user.patch_ok(path(n), {{"values", {{"name", "ok " + std::to_string(n)}}}});
+  const std::string bad_create = id_of(user.post_ok(
+      records_path(sid, tid), {{"values", {{"sku", "P-1"}, {"name", "dup"}, {"price", 1}}}}, 201));
+  const std::string good_create = id_of(user.post_ok(
+      records_path(sid, tid), {{"values", {{"sku", "P-NEW"}, {"name", "new"}, {"price", 2}}}}, 201));
   user.del(path(10));
 
   const json job = publish(user, sid);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   const json result = job["result"];
   EXPECT_EQ(result.value("status", ""), "completed_with_errors") << result.dump();
-  EXPECT_EQ(failed_record_ids(result), (std::set<std::string>{rid.at(1), rid.at(2), bad_create})) << result.dump();
+  EXPECT_EQ(failed_record_ids(result), (std::set<std::string>{rid.at(1), rid.at(2), bad_create}))
+      << result.dump();
   for (const auto& f : result.value("failures", json::array())) {
     EXPECT_EQ(f.value("table_id", ""), tid) << f.dump();
     EXPECT_FALSE(f["error"].is_null()) << f.dump();
@@ -70,7 +74,8 @@ TEST_F(PublishFailures, RecordsTheSourceRefusesKeepTheirEditsAndTheRestIsPublish
   EXPECT_EQ(src.at("1")["price"], 1);
   EXPECT_EQ(src.at("2")["sku"], "P-2");
   EXPECT_EQ(src.at("2")["name"], "Part 2") << "a failed update writes none of its fields";
-  for (int n = 3; n <= 6; ++n) EXPECT_EQ(src.at(std::to_string(n))["name"], "ok " + std::to_string(n));
+  for (int n = 3; n <= 6; ++n)
+    EXPECT_EQ(src.at(std::to_string(n))["name"], "ok " + std::to_string(n));
   EXPECT_EQ(src.count("10"), 0u);
   EXPECT_EQ(source_rows("SELECT count(*)::int AS n FROM parts WHERE sku = 'P-NEW'")[0]["n"], 1);
   EXPECT_EQ(source_rows("SELECT count(*)::int AS n FROM parts WHERE sku = 'P-1'")[0]["n"], 1);
@@ -96,9 +101,9 @@ TEST_F(PublishFailures, RecordsTheSourceRefusesKeepTheirEditsAndTheRestIsPublish
   const json good = user.get_ok(record_path(sid, tid, good_create));
   EXPECT_EQ(good.value("state", ""), "synced") << good.dump();
   EXPECT_FALSE(good["remote_id"].is_null()) << good.dump();
-  const json errors =
-      user.get_ok(records_path(sid, tid) + "?filter=" + "%7B%22field%22%3A%22%24has_error%22%2C%22op%22%3A%22eq%22%2C"
-                                                         "%22value%22%3Atrue%7D");
+  const json errors = user.get_ok(records_path(sid, tid) + "?filter=" +
+                                  "%7B%22field%22%3A%22%24has_error%22%2C%22op%22%3A%22eq%22%2C"
+                                  "%22value%22%3Atrue%7D");
   EXPECT_EQ(errors["items"].size(), 3u) << errors.dump();
 
   // Fix one and publish again: it goes through and its error is cleared; the others fail again.
@@ -129,7 +134,8 @@ TEST_F(PublishFailures, ABatchRefusedAsAWholeIsRetriedOneRecordAtATime) {
   const std::string tid = add_table(user, sid, account, "public.gadgets").at("id");
   ASSERT_EQ(download(user, sid).value("state", ""), "succeeded");
   std::map<int, std::string> rid;
-  for (const auto& r : all_records(user, sid, tid)) rid[r["values"]["id"].get<int>()] = id_of(r);
+  for (const auto& r : all_records(user, sid, tid))
+    rid[r["values"]["id"].get<int>()] = id_of(r);
   ASSERT_EQ(rid.size(), 40u);
 
   // One batch of 40 updates (max_write_batch is 500) with one duplicate in the middle.
@@ -164,7 +170,8 @@ TEST_F(PublishFailures, ABatchRefusedAsAWholeIsRetriedOneRecordAtATime) {
   EXPECT_EQ(src.at("17")["code"], "G-17");
   EXPECT_EQ(src.at("17")["name"], "Gadget 17") << "the refused record's fields are all unwritten";
   EXPECT_EQ(source_rows("SELECT count(*)::int AS n FROM gadgets WHERE code LIKE 'NEW-%'")[0]["n"], 5);
-  EXPECT_EQ(source_rows("SELECT count(DISTINCT code)::int AS n FROM gadgets WHERE code LIKE 'NEW-%'")[0]["n"], 5);
+  EXPECT_EQ(source_rows("SELECT count(DISTINCT code)::int AS n FROM gadgets WHERE code LIKE 'NEW-%'")[0]["n"],
+            5);
   EXPECT_EQ(source_rows("SELECT count(*)::int AS n FROM gadgets WHERE code = 'G-7'")[0]["n"], 1);
   EXPECT_EQ(source_rows("SELECT count(*)::int AS n FROM gadgets")[0]["n"], 45);
 

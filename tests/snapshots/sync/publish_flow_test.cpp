@@ -68,7 +68,8 @@ TEST_F(PublishFlow, PostgresRoundTripChangesTheSourceExactlyAsPlanned) {
   EXPECT_EQ(str(sku1["remote_id"]), str(source_before.at("SKU-1")["id"]));
 
   std::map<std::string, std::string> rid;  // sku -> record id
-  for (const auto& r : records) rid[r["values"]["sku"].get<std::string>()] = id_of(r);
+  for (const auto& r : records)
+    rid[r["values"]["sku"].get<std::string>()] = id_of(r);
 
   // Hand edits.
   user.patch_ok(record_path(sid, tid, rid["SKU-1"]), {{"values", {{"name", "Renamed 1"}}}});
@@ -97,17 +98,17 @@ TEST_F(PublishFlow, PostgresRoundTripChangesTheSourceExactlyAsPlanned) {
 
   // An agent suggests two fields of SKU-3; the owner accepts one and rejects the other.
   const ApiUser agent = with_token(agent_token(user, sid));
-  const auto suggested = agent.post(snap_path(sid) + "/suggestions",
-                                    {{"table_id", tid},
-                                     {"updates", json::array({{{"record_id", rid["SKU-3"]},
-                                                               {"values", {{"qty", 333}, {"name", "Agent"}}}}})}});
+  const auto suggested = agent.post(
+      snap_path(sid) + "/suggestions",
+      {{"table_id", tid},
+       {"updates",
+        json::array({{{"record_id", rid["SKU-3"]}, {"values", {{"qty", 333}, {"name", "Agent"}}}}})}});
   ASSERT_TRUE(suggested.status == 200 || suggested.status == 201) << suggested.body;
   // The agent can read but not publish.
   EXPECT_EQ(agent.post(snap_path(sid) + "/publish").status, 403);
-  const json accepted = user.post_ok(snap_path(sid) + "/suggestions/accept",
-                                     {{"items", json::array({{{"table_id", tid},
-                                                              {"record_id", rid["SKU-3"]},
-                                                              {"fields", {"qty"}}}})}});
+  const json accepted = user.post_ok(
+      snap_path(sid) + "/suggestions/accept",
+      {{"items", json::array({{{"table_id", tid}, {"record_id", rid["SKU-3"]}, {"fields", {"qty"}}}})}});
   EXPECT_GE(accepted.value("accepted", 0), 1) << accepted.dump();
   user.post_ok(snap_path(sid) + "/suggestions/reject",
                {{"items", json::array({{{"table_id", tid}, {"record_id", rid["SKU-3"]}}})}});
@@ -243,7 +244,8 @@ TEST_F(PublishFlow, PostgresRoundTripChangesTheSourceExactlyAsPlanned) {
   ASSERT_EQ(download(user, sid).value("state", ""), "succeeded");
   const json again = all_records(user, sid, tid);
   EXPECT_EQ(again.size(), 8u);
-  for (const auto& r : again) EXPECT_EQ(r.value("state", ""), "synced") << r.dump();
+  for (const auto& r : again)
+    EXPECT_EQ(r.value("state", ""), "synced") << r.dump();
   EXPECT_EQ(find_by(again, "sku", "SKU-1")["values"]["stock"], 999);
 }
 
@@ -273,9 +275,9 @@ TEST_F(PublishFlow, CsvRoundTripWritesANewFileVersion) {
 
   user.patch_ok(record_path(sid, tid, rid["A1"]), {{"values", {{"name", "Alpha prime"}}}});
   user.del(record_path(sid, tid, rid["A2"]));
-  const json created = user.post_ok(
-      records_path(sid, tid), {{"values", {{"sku", "A5"}, {"name", "Epsilon"}, {"price", 5.5}, {"qty", 50}}}},
-      201);
+  const json created =
+      user.post_ok(records_path(sid, tid),
+                   {{"values", {{"sku", "A5"}, {"name", "Epsilon"}, {"price", 5.5}, {"qty", 50}}}}, 201);
   const std::string new_id = id_of(created);
   const ApiUser agent = with_token(agent_token(user, sid));
   const auto suggested = agent.post(
@@ -330,7 +332,8 @@ TEST_F(PublishFlow, CsvRoundTripWritesANewFileVersion) {
   EXPECT_EQ(by_sku["A3"][1], "Gamma");
   EXPECT_EQ(std::stod(by_sku["A3"][3]), 33);
   ASSERT_EQ(by_sku.count("A4"), 1u) << latest;
-  EXPECT_EQ(by_sku["A4"], (std::vector<std::string>{"A4", "Delta", "4.5", "40"})) << "untouched row unchanged";
+  EXPECT_EQ(by_sku["A4"], (std::vector<std::string>{"A4", "Delta", "4.5", "40"}))
+      << "untouched row unchanged";
   ASSERT_EQ(by_sku.count("A5"), 1u) << latest;
   EXPECT_EQ(by_sku["A5"][1], "Epsilon");
   EXPECT_DOUBLE_EQ(std::stod(by_sku["A5"][2]), 5.5);

@@ -29,20 +29,21 @@ TEST_F(RedownloadMerge, MergesRemoteChangesWithLocalEditsAndConflicts) {
   json records = all_records(user, sid, tid);
   ASSERT_EQ(records.size(), 10u);
   std::map<int, std::string> rid;  // source id -> record id
-  for (const auto& r : records) rid[r["values"]["id"].get<int>()] = id_of(r);
+  for (const auto& r : records)
+    rid[r["values"]["id"].get<int>()] = id_of(r);
   const auto rec = [&](int n) { return user.get_ok(record_path(sid, tid, rid.at(n))); };
   const auto edit = [&](int n, const json& values) {
     user.patch_ok(record_path(sid, tid, rid.at(n)), {{"values", values}});
   };
 
   // Local edits.
-  edit(1, {{"name", "L1"}});   // the source changes another field of it
-  edit(2, {{"name", "L2"}});   // the source changes the same field: conflict, left unresolved for a while
-  edit(3, {{"name", "L3"}});   // conflict, resolved "remote"
-  edit(4, {{"qty", 444}});     // the source makes the same change: settled
-  edit(7, {{"note", "L7"}});   // deleted at the source: remote_deleted, recreated
-  edit(8, {{"note", "L8"}});   // deleted at the source: remote_deleted, discarded
-  edit(9, {{"name", "L9"}});   // conflict, resolved "local"
+  edit(1, {{"name", "L1"}});  // the source changes another field of it
+  edit(2, {{"name", "L2"}});  // the source changes the same field: conflict, left unresolved for a while
+  edit(3, {{"name", "L3"}});  // conflict, resolved "remote"
+  edit(4, {{"qty", 444}});    // the source makes the same change: settled
+  edit(7, {{"note", "L7"}});  // deleted at the source: remote_deleted, recreated
+  edit(8, {{"note", "L8"}});  // deleted at the source: remote_deleted, discarded
+  edit(9, {{"name", "L9"}});  // conflict, resolved "local"
   // 5 and 6 stay clean: 5 changes at the source, 6 is deleted there. 10 stays as it is everywhere.
 
   source_exec(R"sql(
@@ -119,7 +120,8 @@ TEST_F(RedownloadMerge, MergesRemoteChangesWithLocalEditsAndConflicts) {
 
   // Resolving: take the source's value.
   {
-    const json r = user.post_ok(record_path(sid, tid, rid.at(3)) + "/resolve", {{"fields", {{"name", "remote"}}}});
+    const json r =
+        user.post_ok(record_path(sid, tid, rid.at(3)) + "/resolve", {{"fields", {{"name", "remote"}}}});
     const json now = rec(3);
     EXPECT_EQ(now["values"]["name"], "R3") << r.dump() << now.dump();
     EXPECT_EQ(now.value("edits", json::object()), json::object()) << now.dump();

@@ -21,7 +21,9 @@ namespace scratch::test::sync {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-inline std::string snap_path(const std::string& sid) { return "/api/v1/snapshots/" + sid; }
+inline std::string snap_path(const std::string& sid) {
+  return "/api/v1/snapshots/" + sid;
+}
 inline std::string table_path(const std::string& sid, const std::string& tid) {
   return snap_path(sid) + "/tables/" + tid;
 }
@@ -37,7 +39,9 @@ inline std::string id_of(const json& record) {
   const json& id = record.at("id");
   return id.is_string() ? id.get<std::string>() : id.dump();
 }
-inline std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+inline std::string str(const json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 // The one record whose values[field] == value (ADD_FAILURE and null when none or several).
 inline json find_by(const json& records, const std::string& field, const json& value) {
@@ -66,7 +70,8 @@ inline int count_by(const json& records, const std::string& field, const json& v
 // A source row (from source_rows) keyed by a column's value as text.
 inline std::map<std::string, json> index_rows(const json& rows, const std::string& column) {
   std::map<std::string, json> out;
-  for (const auto& row : rows) out[str(row.at(column))] = row;
+  for (const auto& row : rows)
+    out[str(row.at(column))] = row;
   return out;
 }
 
@@ -114,8 +119,10 @@ inline json full_plan(const ApiUser& as, const std::string& sid, const std::stri
     if (!cursor.empty()) path += "&cursor=" + cursor;
     const json plan = as.get_ok(path);
     if (page == 0) out["counts"] = plan.value("counts", json::array());
-    for (const auto& op : plan.value("operations", json::array())) out["operations"].push_back(op);
-    for (const auto& s : plan.value("skipped", json::array())) out["skipped"].push_back(s);
+    for (const auto& op : plan.value("operations", json::array()))
+      out["operations"].push_back(op);
+    for (const auto& s : plan.value("skipped", json::array()))
+      out["skipped"].push_back(s);
     if (!plan.contains("next_cursor") || plan["next_cursor"].is_null()) break;
     const std::string next = plan["next_cursor"].get<std::string>();
     if (next.empty() || next == cursor) break;
