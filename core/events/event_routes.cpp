@@ -1,7 +1,6 @@
 #include "events/event_routes.hpp"
 
 namespace scratch::events {
-namespace {
 
 long long last_event_id(const http::Request& request) {
   std::string text = request.header("Last-Event-ID").value_or("");
@@ -16,6 +15,8 @@ long long last_event_id(const http::Request& request) {
   throw http::ApiError(400, "invalid_last_event_id", "Invalid Last-Event-ID",
                        "Last-Event-ID must be the id of an event this server sent");
 }
+
+namespace {
 
 bool finished(const std::string& state) {
   return state == "succeeded" || state == "failed" || state == "cancelled";

@@ -9,6 +9,10 @@
 
 namespace scratch::events {
 
+// The event id a client resumes after (Last-Event-ID header, or ?last_event_id=); 0 for none, 400 when
+// malformed.
+long long last_event_id(const http::Request& request);
+
 void add_event_routes(http::Router& router, EventBus& bus, jobs::JobQueue& jobs,
                       const auth::Authenticator& authenticator);
 

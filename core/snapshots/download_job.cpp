@@ -131,21 +131,7 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
                   connectors::Connectors& connectors) {
   const std::string user_id = ctx.job().user_id;
   const std::string snapshot_id = ctx.job().payload.value("snapshot_id", "");
-  std::vector<std::string> ids;
-  for (const auto& t : ctx.job().payload.value("table_ids", json::array()))
-    ids.push_back(t.get<std::string>());
-  std::vector<TableInfo> tables;
-  try {
-    tables = db::with_read(pool, [&](pqxx::read_transaction& tx) {
-      if (tx.exec_params("SELECT 1 FROM snapshots WHERE id = $1::uuid AND user_id = $2::uuid", snapshot_id,
-                         user_id)
-              .empty())
-        throw jobs::JobError("not_found", "the snapshot no longer exists", false);
-      return load_tables(tx, snapshot_id, ids);
-    });
-  } catch (const http::ApiError& e) {
-    throw jobs::JobError("not_found", e.detail(), false);
-  }
+  const std::vector<TableInfo> tables = job_tables(pool, ctx);
 
   json summary = json::array();
   long long all_records = 0;

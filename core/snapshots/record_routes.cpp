@@ -1,5 +1,8 @@
 // Routes under /api/v1/snapshots/{id}/tables/{tableId}/records.
+#include <limits>
+
 #include "http/json_body.hpp"
+#include "http/query_params.hpp"
 #include "snapshots/snapshot_routes.hpp"
 #include "snapshots/snapshot_schemas.hpp"
 
@@ -16,19 +19,6 @@ json values_of(const Request& request) {
   for (const auto& [k, v] : body.items())
     if (k != "values") throw http::errors::validation(k, "unknown member");
   return body["values"];
-}
-
-long long parse_since(const Request& request) {
-  if (!request.query.count("since")) return 0;
-  try {
-    std::size_t used = 0;
-    const std::string& text = request.query.at("since");
-    const long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return v;
-  } catch (const std::exception&) {
-  }
-  throw http::ApiError(400, "invalid_parameter", "Invalid parameter",
-                       "since: a sequence number from next_since");
 }
 
 }  // namespace
@@ -206,17 +196,10 @@ void add_record_routes(http::Router& router, SnapshotServices& s) {
              [&, ids](Request& request) {
                const auto [sid, tid] = ids(request);
                s.access.require(request, sid, Need::read);
-               int limit = 500;
-               if (request.query.count("limit")) {
-                 try {
-                   limit = std::stoi(request.query.at("limit"));
-                 } catch (const std::exception&) {
-                   limit = 0;
-                 }
-                 if (limit < 1 || limit > 5000)
-                   throw http::ApiError(400, "invalid_parameter", "Invalid parameter", "limit: 1..5000");
-               }
-               return Response::json(200, s.reader.changes(sid, tid, parse_since(request), limit));
+               const auto limit = http::query_integer(request, "limit", 500, 1, 5000);
+               const auto since =
+                   http::query_integer(request, "since", 0, 0, std::numeric_limits<long long>::max());
+               return Response::json(200, s.reader.changes(sid, tid, since, static_cast<int>(limit)));
              });
 }
 

@@ -1,11 +1,14 @@
 #include "snapshots/snapshot_routes.hpp"
 
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "auth/user_store.hpp"
 #include "db/transaction.hpp"
 #include "events/event_log.hpp"
+#include "events/event_routes.hpp"
 #include "http/json_body.hpp"
+#include "http/query_params.hpp"
 #include "http/validation.hpp"
 #include "snapshots/publish_plan.hpp"
 #include "snapshots/snapshot_events.hpp"
@@ -39,20 +42,6 @@ std::vector<std::string> table_ids_from(const json& body) {
     ids.push_back(t);
   }
   return ids;
-}
-
-long long last_event_id(const Request& request) {
-  std::string text = request.header("Last-Event-ID").value_or("");
-  if (text.empty() && request.query.count("last_event_id")) text = request.query.at("last_event_id");
-  if (text.empty()) return 0;
-  try {
-    std::size_t used = 0;
-    const long long id = std::stoll(text, &used);
-    if (used == text.size() && id >= 0) return id;
-  } catch (const std::exception&) {
-  }
-  throw http::ApiError(400, "invalid_last_event_id", "Invalid Last-Event-ID",
-                       "Last-Event-ID must be the id of an event this server sent");
 }
 
 }  // namespace
@@ -237,16 +226,9 @@ void add_snapshot_routes(http::Router& router, SnapshotServices& s, events::Even
         const std::string op = request.query.count("op") ? request.query.at("op") : "";
         if (!op.empty() && op != "create" && op != "update" && op != "delete")
           throw http::ApiError(400, "invalid_parameter", "Invalid parameter", "op: create, update or delete");
-        int limit = 100;
-        long long after = 0;
-        try {
-          if (request.query.count("limit")) limit = std::stoi(request.query.at("limit"));
-          if (request.query.count("cursor")) after = std::stoll(request.query.at("cursor"));
-        } catch (const std::exception&) {
-          throw http::ApiError(400, "invalid_parameter", "Invalid parameter", "limit and cursor are numbers");
-        }
-        if (limit < 1 || limit > 1000 || after < 0)
-          throw http::ApiError(400, "invalid_parameter", "Invalid parameter", "limit is 1..1000");
+        const int limit = static_cast<int>(http::query_integer(request, "limit", 100, 1, 1000));
+        const long long after =
+            http::query_integer(request, "cursor", 0, 0, std::numeric_limits<long long>::max());
         return Response::json(200, db::with_read(s.pool, [&](pqxx::read_transaction& tx) {
                                 return dry_run(tx, load_tables(tx, id, ids), op, limit, after);
                               }));
@@ -266,7 +248,7 @@ void add_snapshot_routes(http::Router& router, SnapshotServices& s, events::Even
       [&](Request& request) {
         const std::string id = request.param("id");
         const auto p = s.access.require(request, id, Need::read);
-        const long long resume = last_event_id(request);
+        const long long resume = events::last_event_id(request);
         return Response::event_stream(
             [&bus, user = p.user_id, id, resume](std::shared_ptr<http::StreamSink> sink) {
               auto sub = std::make_shared<events::Subscription>();

@@ -1,5 +1,6 @@
 // Suggestions and agent tokens under /api/v1/snapshots/{id}.
 #include "http/json_body.hpp"
+#include "http/query_params.hpp"
 #include "http/validation.hpp"
 #include "snapshots/snapshot_routes.hpp"
 #include "snapshots/snapshot_schemas.hpp"
@@ -49,16 +50,7 @@ void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
               .error_statuses = {400, 403, 404}},
              [&](Request& request) {
                s.access.require(request, request.param("id"), Need::read);
-               int limit = 100;
-               if (request.query.count("limit")) {
-                 try {
-                   limit = std::stoi(request.query.at("limit"));
-                 } catch (const std::exception&) {
-                   limit = 0;
-                 }
-                 if (limit < 1 || limit > 1000)
-                   throw http::ApiError(400, "invalid_parameter", "Invalid parameter", "limit: 1..1000");
-               }
+               const int limit = static_cast<int>(http::query_integer(request, "limit", 100, 1, 1000));
                const std::string table = request.query.count("table_id") ? request.query.at("table_id") : "";
                const std::string cursor = request.query.count("cursor") ? request.query.at("cursor") : "";
                return Response::json(200, s.suggestions.list(request.param("id"), table, limit, cursor));

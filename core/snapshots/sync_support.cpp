@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "db/transaction.hpp"
 #include "http/problem.hpp"
 #include "jobs/job_queue.hpp"
 
@@ -27,6 +28,25 @@ ConnectorLimits limits_of(pqxx::transaction_base& tx, connectors::Connectors& co
   out.page_size = std::clamp(num("max_page_size", 500), 1, 5000);
   out.write_batch = std::clamp(num("max_write_batch", 100), 1, 1000);
   return out;
+}
+
+std::vector<TableInfo> job_tables(db::ConnectionPool& pool, const jobs::JobContext& ctx) {
+  const std::string user_id = ctx.job().user_id;
+  const std::string snapshot_id = ctx.job().payload.value("snapshot_id", "");
+  std::vector<std::string> ids;
+  for (const auto& t : ctx.job().payload.value("table_ids", nlohmann::json::array()))
+    if (t.is_string()) ids.push_back(t.get<std::string>());
+  try {
+    return db::with_read(pool, [&](pqxx::read_transaction& tx) {
+      if (tx.exec_params("SELECT 1 FROM snapshots WHERE id = $1::uuid AND user_id = $2::uuid", snapshot_id,
+                         user_id)
+              .empty())
+        throw jobs::JobError("not_found", "the snapshot no longer exists", false);
+      return load_tables(tx, snapshot_id, ids);
+    });
+  } catch (const http::ApiError& e) {
+    throw jobs::JobError("not_found", e.detail(), false);
+  }
 }
 
 jobs::JobError call_failure(const std::string& what, const connectors::CallResult& result) {

@@ -4,9 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/transaction_base>
 #include <string>
+#include <vector>
 
 #include "connectors/connectors.hpp"
+#include "db/connection_pool.hpp"
 #include "jobs/job_handler.hpp"
+#include "snapshots/table_info.hpp"
 
 namespace scratch::snapshots {
 
@@ -22,6 +25,10 @@ struct ConnectorLimits {
 // The account's connector and its declared limits (clamped to sane bounds).
 ConnectorLimits limits_of(pqxx::transaction_base& tx, connectors::Connectors& connectors,
                           const std::string& account_id);
+
+// The tables a download or publish job works on (payload: snapshot_id, table_ids); a snapshot or table
+// deleted since the job was queued fails it for good (not_found).
+std::vector<TableInfo> job_tables(db::ConnectionPool& pool, const jobs::JobContext& ctx);
 
 // A connector call's failure as a job error: the connector's own code and message, retryable as it says.
 jobs::JobError call_failure(const std::string& what, const connectors::CallResult& result);

@@ -107,4 +107,24 @@ class SnapshotTest : public ::testing::Test {
   TempDir data_dir_{"snapshot-data"};  // SCRATCH_DATA_DIR, kept across restart_server() (CSV files live here)
 };
 
+// A test that starts with the `items` source (Rows rows) downloaded: s_ (ids and paths), rows_ (the source,
+// as items_rows gives it) and records_ (every record as downloaded).
+template <int Rows>
+class SeededSnapshotTest : public SnapshotTest {
+ protected:
+  static constexpr int kRows = Rows;
+  void SetUp() override {
+    SnapshotTest::SetUp();
+    if (HasFatalFailure()) return;
+    s_ = seed_items(kRows);
+    ASSERT_FALSE(s_.table_id.empty());
+    rows_ = items_rows(kRows);
+    records_ = all_records(user, s_.snapshot_id, s_.table_id);
+    ASSERT_EQ(records_.size(), static_cast<std::size_t>(kRows));
+  }
+  Seeded s_;
+  nlohmann::json rows_;
+  nlohmann::json records_;
+};
+
 }  // namespace scratch::test

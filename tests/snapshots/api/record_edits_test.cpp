@@ -11,17 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-class RecordEdits : public SnapshotTest {
+class RecordEdits : public SeededSnapshotTest<30> {
  protected:
-  void SetUp() override {
-    SnapshotTest::SetUp();
-    if (HasFatalFailure()) return;
-    s_ = seed_items(kRows);
-    ASSERT_FALSE(s_.table_id.empty());
-    rows_ = items_rows(kRows);
-    records_ = all_records(user, s_.snapshot_id, s_.table_id);
-    ASSERT_EQ(records_.size(), static_cast<std::size_t>(kRows));
-  }
   // Path of the record downloaded from source row `remote_id`.
   std::string path_of(int remote_id) const {
     json r = by_remote_id(records_, std::to_string(remote_id));
@@ -34,10 +25,6 @@ class RecordEdits : public SnapshotTest {
     EXPECT_EQ(source_rows("SELECT id, title, status, price, qty, due, active, notes FROM items ORDER BY id"),
               rows_);
   }
-  static constexpr int kRows = 30;
-  Seeded s_;
-  json rows_;
-  json records_;
 };
 
 TEST_F(RecordEdits, PatchEditsFieldsAndEditingBackRemovesTheEdit) {

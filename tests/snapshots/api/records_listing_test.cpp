@@ -41,15 +41,8 @@ std::string lower(std::string s) {
   return s;
 }
 
-class RecordsListing : public SnapshotTest {
+class RecordsListing : public SeededSnapshotTest<36> {
  protected:
-  void SetUp() override {
-    SnapshotTest::SetUp();
-    if (HasFatalFailure()) return;
-    s_ = seed_items(kRows);
-    ASSERT_FALSE(s_.table_id.empty());
-    rows_ = items_rows(kRows);
-  }
   // The source rows matching a predicate, as remote ids.
   std::set<std::string> expected(const std::function<bool(const json&)>& pred) const {
     std::set<std::string> out;
@@ -62,9 +55,6 @@ class RecordsListing : public SnapshotTest {
     return all_records(user, s_.snapshot_id, s_.table_id,
                        "filter=" + url_encode(filter.dump()) + (extra.empty() ? "" : "&" + extra));
   }
-  static constexpr int kRows = 36;
-  Seeded s_;
-  json rows_;
 };
 
 TEST_F(RecordsListing, DownloadedRecordsMatchTheSource) {

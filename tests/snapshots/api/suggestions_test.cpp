@@ -13,16 +13,11 @@ namespace {
 
 using nlohmann::json;
 
-class Suggestions : public SnapshotTest {
+class Suggestions : public SeededSnapshotTest<24> {
  protected:
   void SetUp() override {
-    SnapshotTest::SetUp();
+    SeededSnapshotTest::SetUp();
     if (HasFatalFailure()) return;
-    s_ = seed_items(kRows);
-    ASSERT_FALSE(s_.table_id.empty());
-    rows_ = items_rows(kRows);
-    records_ = all_records(user, s_.snapshot_id, s_.table_id);
-    ASSERT_EQ(records_.size(), static_cast<std::size_t>(kRows));
     token_ = agent_token(user, s_.snapshot_id);
     ASSERT_EQ(token_.rfind("sat_", 0), 0u) << token_;
   }
@@ -43,10 +38,6 @@ class Suggestions : public SnapshotTest {
     w.exec(sql);
     w.commit();
   }
-  static constexpr int kRows = 24;
-  Seeded s_;
-  json rows_;
-  json records_;
   std::string token_;
 };
 
