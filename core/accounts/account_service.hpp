@@ -33,6 +33,9 @@ class AccountService {
   // Same, but hands back the raw outcome (for jobs that record per-call failures).
   connectors::CallResult call(const std::string& user_id, const std::string& id, const std::string& op,
                               const nlohmann::json& request);
+  // Same, with a successful result as JSON text (CallResult::raw), for pages passed on unparsed.
+  connectors::CallResult call_raw(const std::string& user_id, const std::string& id, const std::string& op,
+                                  const nlohmann::json& request);
 
   // The account's file folder (e.g. CSV versions): listing and one file's path.
   nlohmann::json list_files(const std::string& user_id, const std::string& id);

@@ -12,6 +12,9 @@ namespace scratch::connectors {
 struct CallResult {
   bool ok = false;
   nlohmann::json value;  // the result, or the error {"code","message","retryable"}
+  // From call_raw on success: the result's JSON text as the connector wrote it (value stays null), so a big
+  // page can go on to PostgreSQL without being parsed and written out again here.
+  std::string raw{};
 };
 
 class Connectors {
@@ -24,6 +27,16 @@ class Connectors {
   // Never throws for a plugin's failure, crash or hang: those come back as !ok with a code.
   virtual CallResult call(const std::string& connector, const std::string& op, const nlohmann::json& call,
                           std::chrono::milliseconds timeout) = 0;
+  // The same, with a successful result as text in `raw` (errors come parsed in `value` as above).
+  virtual CallResult call_raw(const std::string& connector, const std::string& op, const nlohmann::json& call,
+                              std::chrono::milliseconds timeout) {
+    CallResult r = this->call(connector, op, call, timeout);
+    if (r.ok) {
+      r.raw = r.value.dump();
+      r.value = nullptr;
+    }
+    return r;
+  }
 };
 
 }  // namespace scratch::connectors

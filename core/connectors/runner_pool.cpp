@@ -204,8 +204,8 @@ int RunnerPool::runner_restarts() const {
   return restarts_;
 }
 
-CallResult RunnerPool::call(const std::string& connector, const std::string& op, const json& call,
-                            std::chrono::milliseconds timeout) {
+CallResult RunnerPool::exchange(const std::string& connector, const std::string& op, const json& call,
+                                std::chrono::milliseconds timeout, bool raw) {
   const auto deadline = Clock::now() + timeout;
   const std::string what = connector + "." + op;
   Slot* slot = nullptr;
@@ -272,6 +272,17 @@ CallResult RunnerPool::call(const std::string& connector, const std::string& op,
     return {false,
             error("connector_crashed", "the connector crashed during " + what + ": runner " + why, true)};
   }
+  if (raw) {
+    // The runner writes a success as {"id":N,"ok":true,"result":<the plugin's text>}: take the text as is.
+    const std::string head = "{\"id\":" + std::to_string(id) + ",\"ok\":true,\"result\":";
+    if (frame.size() > head.size() && frame.compare(0, head.size(), head) == 0 && frame.back() == '}') {
+      release(false, "");
+      CallResult r;
+      r.ok = true;
+      r.raw = frame.substr(head.size(), frame.size() - head.size() - 1);
+      return r;
+    }
+  }
   json reply = json::parse(frame, nullptr, false);
   if (!reply.is_object() || reply.value("id", 0UL) != id) {
     // Out of step with this runner: start a fresh one rather than read the next reply as this one's.
@@ -283,8 +294,12 @@ CallResult RunnerPool::call(const std::string& connector, const std::string& op,
   release(false, "");
   if (reply.value("ok", false)) {
     // Moved, not copied: a read page can be megabytes of JSON.
-    if (reply.contains("result")) return {true, std::move(reply["result"])};
-    return {true, json::object()};
+    CallResult r{true, reply.contains("result") ? std::move(reply["result"]) : json::object(), ""};
+    if (raw) {
+      r.raw = r.value.dump();
+      r.value = nullptr;
+    }
+    return r;
   }
   return {false, reply.value("error", error("plugin_error", "unknown error", false))};
 }

@@ -38,11 +38,19 @@ class RunnerPool : public Connectors {
   nlohmann::json catalog() const override;
   std::optional<nlohmann::json> spec(const std::string& connector) const override;
   CallResult call(const std::string& connector, const std::string& op, const nlohmann::json& call,
-                  std::chrono::milliseconds timeout) override;
+                  std::chrono::milliseconds timeout) override {
+    return exchange(connector, op, call, timeout, false);
+  }
+  CallResult call_raw(const std::string& connector, const std::string& op, const nlohmann::json& call,
+                      std::chrono::milliseconds timeout) override {
+    return exchange(connector, op, call, timeout, true);
+  }
 
   int runner_restarts() const;
 
  private:
+  CallResult exchange(const std::string& connector, const std::string& op, const nlohmann::json& call,
+                      std::chrono::milliseconds timeout, bool raw);
   struct Slot {
     pid_t pid = -1;
     int to_runner = -1;

@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <chrono>
 #include <future>
+#include <optional>
 #include <pqxx/pqxx>
 #include <unordered_map>
 
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "snapshots/page_scan.hpp"
 #include "snapshots/record_partitions.hpp"
 #include "snapshots/record_writer.hpp"
 #include "snapshots/snapshot_events.hpp"
@@ -33,8 +35,9 @@ std::string staging_insert(pqxx::transaction_base& tx, const std::string& table_
   return "INSERT INTO " + tx.quote_name(partition_name(table_id)) +
          " (table_id, remote_id, vals, remote_updated_at, generation) "
          "SELECT $1::uuid, x.id, COALESCE(x.fields, '{}'), x.updated_at, $3 "
-         "FROM jsonb_to_recordset($2::jsonb) AS x(id text, fields jsonb, updated_at text) WHERE x.id IS NOT "
-         "NULL";
+         "FROM (SELECT $2::jsonb -> 'records' AS records) page, jsonb_to_recordset(CASE WHEN "
+         "jsonb_typeof(page.records) = 'array' THEN page.records ELSE '[]' END) AS x(id text, fields jsonb, "
+         "updated_at text) WHERE x.id IS NOT NULL";
 }
 
 // Merges one page by remote id. New records are inserted; records without local edits take the source's
@@ -42,9 +45,12 @@ std::string staging_insert(pqxx::transaction_base& tx, const std::string& table_
 // moves when something visible changed, so re-downloading an unchanged table does not flood the change feed.
 // New rows are told apart by id: they draw ids above $4, taken from the id sequence just before.
 constexpr const char* kMergePage = R"SQL(
-WITH input AS (
+WITH page AS MATERIALIZED (SELECT $2::jsonb -> 'records' AS records),
+input AS (
   SELECT DISTINCT ON (x.id) x.id, x.fields, x.updated_at, x.n
-  FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (id text, fields jsonb, updated_at text))
+  FROM page, ROWS FROM (jsonb_to_recordset(
+         CASE WHEN jsonb_typeof(page.records) = 'array' THEN page.records ELSE '[]' END)
+         AS (id text, fields jsonb, updated_at text))
        WITH ORDINALITY AS x(id, fields, updated_at, n)
   WHERE x.id IS NOT NULL
   ORDER BY x.id, x.n DESC
@@ -145,7 +151,7 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
     long long inserted_total = 0;
     // The next page is read while this one is stored (one page ahead, no more: memory stays two pages).
     const auto read_page = [&accounts, &user_id, &table, page_size = limits.page_size](json cursor) {
-      return accounts.call(
+      return accounts.call_raw(
           user_id, table.account_id, "read",
           {{"table", table.remote_table}, {"cursor", std::move(cursor)}, {"page_size", page_size}});
     };
@@ -172,15 +178,22 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       const auto result = ahead.valid() ? ahead.get() : read_page(state.cursor);
       if (!result.ok) throw call_failure("reading " + table.name, result);
       const auto store_started = std::chrono::steady_clock::now();
-      // The page goes to the database as the connector sent it: records with a null id are skipped there, and
-      // a number id becomes its text.
-      const json& records = result.value.contains("records") && result.value["records"].is_array()
-                                ? result.value["records"]
-                                : json::array();
-      const std::string input = records.dump(-1, ' ', false, json::error_handler_t::replace);
-      if (result.value.contains("total") && result.value["total"].is_number_integer())
-        source_total = result.value["total"];
-      const json next = result.value.value("next_cursor", json());
+      // The page goes to the database as the connector wrote it (records with a null id are skipped there, a
+      // number id becomes its text); here only the cursor, total and count are read from it.
+      const std::string& input = result.raw;
+      std::optional<PageScan> scanned = scan_page(input);
+      if (!scanned) {  // a structured cursor, or not a page at all
+        const json page = json::parse(input, nullptr, false);
+        if (!page.is_object())
+          throw jobs::JobError("plugin_protocol", "reading " + table.name + ": the page is not a JSON object",
+                               false);
+        scanned = PageScan{page.value("next_cursor", json()), -1, 0};
+        if (page.contains("total") && page["total"].is_number_integer()) scanned->total = page["total"];
+        if (page.contains("records") && page["records"].is_array())
+          scanned->records = static_cast<long long>(page["records"].size());
+      }
+      if (scanned->total >= 0) source_total = scanned->total;
+      const json next = scanned->next_cursor;
       if (!next.is_null() && next == state.cursor) {
         throw jobs::JobError("connector_error",
                              "reading " + table.name +
@@ -227,7 +240,7 @@ json run_download(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acc
       (void)merged;
       const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
       spdlog::debug("download {} page {}: {} records, read {:.0f} ms, store {:.0f} ms", table.id, state.pages,
-                    records.size(), ms(read_started, store_started),
+                    scanned->records, ms(read_started, store_started),
                     ms(store_started, std::chrono::steady_clock::now()));
       inserted_total += inserted;
       ctx.progress(all_records + state.records, source_total < 0 ? -1 : all_records + source_total,
