@@ -40,7 +40,8 @@ class PageSax {
 
  private:
   bool open() {
-    if (depth_ == 1 && key_ == "next_cursor") usable = false;  // a structured cursor: let the DOM path handle it
+    if (depth_ == 1 && key_ == "next_cursor")
+      usable = false;  // a structured cursor: let the DOM path handle it
     if (depth_ == 2 && in_records_) ++scan.records;
     ++depth_;
     return usable;

@@ -128,10 +128,10 @@ ListParams list_params_from_body(const json& body) {
   return p;
 }
 
-json RecordReader::list(const std::string& snapshot_id, const std::string& table_id,
-                        const ListParams& params) {
+std::string RecordReader::list(const std::string& snapshot_id, const std::string& table_id,
+                               const ListParams& params) {
   std::set<std::string> used;
-  json out = db::with_read(pool_, [&](pqxx::read_transaction& tx) {
+  std::string out = db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     const TableInfo table = load_table(tx, snapshot_id, table_id);
     const Quote quote = [&tx](const std::string& s) { return tx.quote(s); };
     const auto keys = parse_sort(params.sort, table);
@@ -167,27 +167,28 @@ json RecordReader::list(const std::string& snapshot_id, const std::string& table
     std::string key_select;
     for (const auto& k : keys)
       key_select += ", " + sort_expression(k, quote) + "::text";
-    const auto rows =
-        tx.exec(std::string("SELECT ") + kRecordColumns + key_select + " FROM records r WHERE " + where +
-                " ORDER BY " + order + " LIMIT " + std::to_string(params.limit + 1));
-    json items = json::array();
+    const auto rows = tx.exec("SELECT " + record_json_sql(params.fields, quote) + ", r.id" + key_select +
+                              " FROM records r WHERE " + where + " ORDER BY " + order + " LIMIT " +
+                              std::to_string(params.limit + 1));
+    // The records go out as PostgreSQL wrote them; only the envelope is built here.
+    std::string items;
     json next = nullptr;
     const int n = static_cast<int>(rows.size());
     for (int i = 0; i < n && i < params.limit; ++i)
-      items.push_back(record_json(rows[i], table_id, params.fields));
+      items += (i ? "," : "") + std::string(rows[i][0].c_str());
     if (n > params.limit) {
       const auto& last = rows[params.limit - 1];
       json values = json::array();
-      const int first_key = static_cast<int>(last.size()) - static_cast<int>(keys.size());
       for (std::size_t k = 0; k < keys.size(); ++k)
-        values.push_back(json::parse(last[first_key + static_cast<int>(k)].c_str()));
+        values.push_back(json::parse(last[2 + static_cast<int>(k)].c_str()));
       next =
-          crypto::base64url_encode(json{{"v", values}, {"i", last[0].as<long long>()}, {"h", hash}}.dump());
+          crypto::base64url_encode(json{{"v", values}, {"i", last[1].as<long long>()}, {"h", hash}}.dump());
     }
-    json out = {{"items", items}, {"next_cursor", next}};
+    std::string page = "{\"items\":[" + items + "],\"next_cursor\":" + next.dump();
     if (params.include_total)
-      out["total"] = tx.exec("SELECT count(*) FROM records r WHERE " + base_where)[0][0].as<long long>();
-    return out;
+      page += ",\"total\":" +
+              tx.exec("SELECT count(*) FROM records r WHERE " + base_where)[0][0].as<std::string>();
+    return page + "}";
   });
   request_field_indexes(pool_, table_id, used);
   return out;
@@ -198,49 +199,43 @@ json RecordReader::get(const std::string& snapshot_id, const std::string& table_
   const long long id = parse_record_id(record_id);
   return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     load_table(tx, snapshot_id, table_id);
+    const Quote quote = [&tx](const std::string& s) { return tx.quote(s); };
     const auto rows = tx.exec_params(
-        std::string("SELECT ") + kRecordColumns + " FROM records r WHERE r.table_id = $1::uuid AND r.id = $2",
+        "SELECT " + record_json_sql({}, quote) + " FROM records r WHERE r.table_id = $1::uuid AND r.id = $2",
         table_id, id);
     if (rows.empty()) throw http::errors::not_found("record " + record_id);
-    return record_json(rows[0], table_id);
+    return json::parse(rows[0][0].c_str());
   });
 }
 
-json RecordReader::changes(const std::string& snapshot_id, const std::string& table_id, long long since,
-                           int limit) {
+std::string RecordReader::changes(const std::string& snapshot_id, const std::string& table_id,
+                                  long long since, int limit) {
   return db::with_read(pool_, [&](pqxx::read_transaction& tx) {
     load_table(tx, snapshot_id, table_id);
-    // Records and tombstones after `since`, in sequence order; one page past the limit says whether more
-    // wait.
+    // Records and tombstones after `since`, in sequence order; one past the limit says whether more wait.
+    const Quote quote = [&tx](const std::string& s) { return tx.quote(s); };
     const auto rows = tx.exec_params(
-        std::string("SELECT * FROM ("
-                    "  SELECT r.seq AS s, false AS gone, ") +
-            kRecordColumns +
+        "SELECT * FROM ("
+        "  SELECT r.seq AS s, " +
+            record_json_sql({}, quote) +
+            " AS j "
             "  FROM records r WHERE r.table_id = $1::uuid AND r.seq > $2 "
             "  UNION ALL "
-            "  SELECT t.seq, true, t.record_id, t.remote_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-            "         NULL, NULL, NULL, NULL, t.seq, NULL "
+            "  SELECT t.seq, jsonb_build_object('id', t.record_id::text, 'remote_id', t.remote_id, "
+            "'removed', true, "
+            "         'seq', t.seq)::text "
             "  FROM record_tombstones t WHERE t.table_id = $1::uuid AND t.seq > $2"
             ") x ORDER BY s LIMIT $3",
         table_id, since, limit + 1);
-    json items = json::array();
+    std::string items;
     long long next_since = since;
     const int n = static_cast<int>(rows.size());
     for (int i = 0; i < n && i < limit; ++i) {
-      const auto& row = rows[i];
-      next_since = row[0].as<long long>();
-      if (row[1].as<bool>()) {
-        items.push_back({{"id", std::to_string(row[2].as<long long>())},
-                         {"remote_id", row[3].is_null() ? json(nullptr) : json(row[3].as<std::string>())},
-                         {"removed", true},
-                         {"seq", next_since}});
-      } else {
-        // record_json reads the record columns, which start at index 2 here.
-        pqxx::row tail = row.slice(2, row.size());
-        items.push_back(record_json(tail, table_id));
-      }
+      next_since = rows[i][0].as<long long>();
+      items += (i ? "," : "") + std::string(rows[i][1].c_str());
     }
-    return json{{"items", items}, {"next_since", next_since}, {"has_more", n > limit}};
+    return "{\"items\":[" + items + "],\"next_since\":" + std::to_string(next_since) +
+           ",\"has_more\":" + (n > limit ? "true" : "false") + "}";
   });
 }
 

@@ -30,11 +30,12 @@ class RecordReader {
  public:
   explicit RecordReader(db::ConnectionPool& pool) : pool_(pool) {}
 
-  nlohmann::json list(const std::string& snapshot_id, const std::string& table_id, const ListParams& params);
+  // Pages come back as JSON text: the records in them are written by PostgreSQL (see record_view.hpp).
+  std::string list(const std::string& snapshot_id, const std::string& table_id, const ListParams& params);
   nlohmann::json get(const std::string& snapshot_id, const std::string& table_id,
                      const std::string& record_id);
-  nlohmann::json changes(const std::string& snapshot_id, const std::string& table_id, long long since,
-                         int limit);
+  std::string changes(const std::string& snapshot_id, const std::string& table_id, long long since,
+                      int limit);
 
  private:
   db::ConnectionPool& pool_;

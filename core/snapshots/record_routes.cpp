@@ -39,7 +39,8 @@ void add_record_routes(http::Router& router, SnapshotServices& s) {
       [&, ids](Request& request) {
         const auto [sid, tid] = ids(request);
         s.access.require(request, sid, Need::read);
-        return Response::json(200, s.reader.list(sid, tid, list_params_from_query(request.query)));
+        return Response::text(200, s.reader.list(sid, tid, list_params_from_query(request.query)),
+                              "application/json");
       });
   router.add("POST", base + "/query",
              {.operation_id = "queryRecords",
@@ -52,8 +53,9 @@ void add_record_routes(http::Router& router, SnapshotServices& s) {
              [&, ids](Request& request) {
                const auto [sid, tid] = ids(request);
                s.access.require(request, sid, Need::read);
-               return Response::json(
-                   200, s.reader.list(sid, tid, list_params_from_body(http::parse_json_object(request))));
+               return Response::text(
+                   200, s.reader.list(sid, tid, list_params_from_body(http::parse_json_object(request))),
+                   "application/json");
              });
   router.add("POST", base,
              {.operation_id = "createRecord",
@@ -199,7 +201,8 @@ void add_record_routes(http::Router& router, SnapshotServices& s) {
                const auto limit = http::query_integer(request, "limit", 500, 1, 5000);
                const auto since =
                    http::query_integer(request, "since", 0, 0, std::numeric_limits<long long>::max());
-               return Response::json(200, s.reader.changes(sid, tid, since, static_cast<int>(limit)));
+               return Response::text(200, s.reader.changes(sid, tid, since, static_cast<int>(limit)),
+                                     "application/json");
              });
 }
 

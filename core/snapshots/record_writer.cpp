@@ -36,10 +36,11 @@ Locked lock_record(pqxx::work& tx, const std::string& table_id, long long id, co
 }
 
 json fetch(pqxx::work& tx, const std::string& table_id, long long id) {
-  return record_json(tx.exec_params1(std::string("SELECT ") + kRecordColumns +
+  const Quote quote = [&tx](const std::string& s) { return tx.quote(s); };
+  return json::parse(tx.exec_params1("SELECT " + record_json_sql({}, quote) +
                                          " FROM records r WHERE r.table_id = $1::uuid AND r.id = $2",
-                                     table_id, id),
-                     table_id);
+                                     table_id, id)[0]
+                         .c_str());
 }
 
 void require_editable_table(const TableInfo& table) {
