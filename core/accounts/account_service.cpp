@@ -209,24 +209,23 @@ void AccountService::remove(const std::string& user_id, const std::string& id) {
   fs::remove_all(files_dir(id), ec);
 }
 
+json AccountService::call_json(const Stored& a, const json& request) const {
+  return {{"config", a.config},
+          {"credentials", a.credentials},
+          {"context", {{"account_id", a.id}, {"files_dir", files_dir(a.id).string()}}},
+          {"request", request}};
+}
+
 connectors::CallResult AccountService::call(const std::string& user_id, const std::string& id,
                                             const std::string& op, const json& request) {
   const Stored a = load(user_id, id);
-  const json call = {{"config", a.config},
-                     {"credentials", a.credentials},
-                     {"context", {{"account_id", a.id}, {"files_dir", files_dir(a.id).string()}}},
-                     {"request", request}};
-  return connectors_.call(a.connector, op, call, call_timeout_);
+  return connectors_.call(a.connector, op, call_json(a, request), call_timeout_);
 }
 
 connectors::CallResult AccountService::call_raw(const std::string& user_id, const std::string& id,
                                                 const std::string& op, const json& request) {
   const Stored a = load(user_id, id);
-  const json call = {{"config", a.config},
-                     {"credentials", a.credentials},
-                     {"context", {{"account_id", a.id}, {"files_dir", files_dir(a.id).string()}}},
-                     {"request", request}};
-  return connectors_.call_raw(a.connector, op, call, call_timeout_);
+  return connectors_.call_raw(a.connector, op, call_json(a, request), call_timeout_);
 }
 
 json AccountService::run(const std::string& user_id, const std::string& id, const std::string& op,

@@ -50,6 +50,8 @@ class AccountService {
   nlohmann::json spec_of(const std::string& connector);
   void validate(const nlohmann::json& spec, const nlohmann::json& config, const nlohmann::json& credentials);
   nlohmann::json to_json(const Stored& account) const;
+  // What a connector function receives for this account: config, credentials, context and the request.
+  nlohmann::json call_json(const Stored& account, const nlohmann::json& request) const;
   std::filesystem::path files_dir(const std::string& id) const;
 
   db::ConnectionPool& pool_;
