@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libvalijson-dev
   postgresql-15 postgresql-client-15
   clang-format curl
+  python3
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -55,7 +57,13 @@ int HostServices::http(void* context, const char* request_json, char** response_
     net::CallContext call;
     call.log_tag = "plugin:" + self->plugin_name_;
     call.rate_key = self->rate_key_;
-    call.requests_per_second = self->requests_per_second_;
+    // A plugin may set its account's rate (a plan-dependent limit read from its config) and the penalty wait
+    // after a bare 429; both only ever shape how this account's own requests are spaced.
+    const double asked_rate = req.value("requests_per_second", 0.0);
+    call.requests_per_second =
+        asked_rate > 0 && std::isfinite(asked_rate) ? asked_rate : self->requests_per_second_;
+    const long long penalty_ms = req.value("retry_after_429_ms", 0LL);
+    if (penalty_ms > 0) call.retry_after_429 = std::chrono::milliseconds(std::min(penalty_ms, 600000LL));
     const auto outcome = self->http_.send(request, call);
     if (outcome.response) {
       nlohmann::json headers = nlohmann::json::object();

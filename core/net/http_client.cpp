@@ -114,7 +114,10 @@ HttpOutcome HttpClient::send(const HttpRequest& request, const CallContext& cont
         return HttpOutcome{std::move(result.response), std::nullopt};
       }
       if (response.status == 429 || response.status == 503) {
-        if (const auto asked = retry_after_of(response)) {
+        std::optional<std::chrono::milliseconds> asked = retry_after_of(response);
+        if (!asked && response.status == 429 && context.retry_after_429.count() > 0)
+          asked = context.retry_after_429;
+        if (asked) {
           // The server will not serve us within what we are willing to wait: let the caller decide.
           if (*asked > options_.max_retry_after) return HttpOutcome{std::move(result.response), std::nullopt};
           wait = *asked;

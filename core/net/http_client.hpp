@@ -28,6 +28,9 @@ struct CallContext {
       rate_key{};  // e.g. a connector account id; requests sharing it share the rate; empty = no limit
   double requests_per_second = 0;     // 0 = unlimited; each attempt (retries too) takes a token
   std::function<bool()> cancelled{};  // polled before attempts, during waits and during transfers
+  // The wait after a 429 without Retry-After (0: the usual backoff); for services that document a fixed
+  // penalty instead of sending the header (Airtable: 30 s).
+  std::chrono::milliseconds retry_after_429{0};
 };
 
 // Thread-safe: one instance may serve many threads at once (each send uses its own curl handle).
@@ -35,11 +38,11 @@ struct CallContext {
 // send() returns a response for any HTTP status, after retries, with the attempts counted. It retries 429
 // and 503 for every method, and 502, 504 and connection-level errors (timeout, connect, DNS, broken
 // transfer) only for GET, HEAD, PUT, DELETE and OPTIONS. Waits honour Retry-After on 429/503 (seconds or
-// HTTP-date) and otherwise back off exponentially with jitter; a Retry-After above max_retry_after ends
-// the retries at once. The request timeout applies per attempt, so a send can take longer in total.
-// Each attempt writes one info line: tag, method, redact_url(url), status or error, duration, bytes and
-// attempt number; never headers or bodies. A send that ends before its first attempt (invalid request,
-// cancelled, rate_limited) writes one such line too.
+// HTTP-date), or context.retry_after_429 for a 429 without one, and otherwise back off exponentially with
+// jitter; a Retry-After above max_retry_after ends the retries at once. The request timeout applies per
+// attempt, so a send can take longer in total. Each attempt writes one info line: tag, method,
+// redact_url(url), status or error, duration, bytes and attempt number; never headers or bodies. A send that
+// ends before its first attempt (invalid request, cancelled, rate_limited) writes one such line too.
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options = {});

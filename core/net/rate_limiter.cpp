@@ -13,6 +13,11 @@ namespace {
 // inventing keys cannot grow it without bound. An idle key carries no state worth keeping.
 constexpr std::size_t prune_threshold = 4096;
 
+// Calls are spaced 2% wider than 1/rate. A server counts arrivals, which reach it a little earlier or later
+// than our slots (thread wake-up, connect); at exactly 1/rate, N+1 of them could fall into one of its
+// 1-second windows. 2% is 4 ms at 5 per second, far more than that jitter, and costs 2% of throughput.
+constexpr double spacing_headroom = 1.02;
+
 }  // namespace
 
 RateLimiter& RateLimiter::process_wide() {
@@ -26,8 +31,8 @@ RateLimiter::Result RateLimiter::acquire(const std::string& key, double per_seco
                                          const std::function<bool()>& cancelled) {
   if (key.empty() || !std::isfinite(per_second) || per_second <= 0) return Result::acquired;
   using Clock = std::chrono::steady_clock;
-  const auto interval =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / per_second));
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(spacing_headroom / per_second));
 
   Clock::time_point slot;
   {

@@ -10,9 +10,10 @@
 
 namespace scratch::net {
 
-// A token bucket holding at most one token per key: calls are spaced 1/rate apart and an idle key builds
-// up no burst, because upstream "N requests per second" limits are often enforced over sub-second windows.
-// Waiters are served in the order they arrived (each reserves the next free slot under the lock).
+// A token bucket holding at most one token per key: calls are spaced 1/rate apart (plus 2% headroom) and an
+// idle key builds up no burst, because upstream "N requests per second" limits are often enforced over
+// sub-second windows. Waiters are served in the order they arrived (each reserves the next free slot under
+// the lock).
 class RateLimiter {
  public:
   enum class Result { acquired, cancelled, wait_too_long };

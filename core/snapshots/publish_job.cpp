@@ -1,7 +1,10 @@
 #include "snapshots/publish_job.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
@@ -201,8 +204,30 @@ void record_success(pqxx::work& tx, const std::string& run_id, const TableInfo& 
 }
 
 bool outcome_unknown(const std::string& code) {
-  // The call may or may not have reached the source.
-  return code == "connector_timeout" || code == "connector_crashed" || code == "timeout";
+  // The call may or may not have reached the source. "outcome_unknown" is the connectors' own word for it
+  // (e.g. a 5xx answer to a create request, which the service may have carried out).
+  return code == "connector_timeout" || code == "connector_crashed" || code == "timeout" ||
+         code == "outcome_unknown";
+}
+
+// A source that kept throttling us past the HTTP client's own retries has applied nothing: the batch is
+// handed back and sent again after a pause, so a 429 storm slows a publish down but fails no record. Bounded,
+// so a source that never recovers still ends the job (with the ops failed as rate_limited).
+constexpr int kMaxThrottleWaits = 8;
+
+std::chrono::milliseconds throttle_wait(int waits) {
+  return std::min(std::chrono::milliseconds(60000),
+                  std::chrono::milliseconds(1000) * (1 << std::min(waits, 6)));
+}
+
+void hand_back(db::ConnectionPool& pool, const std::string& run_id, const std::vector<Op>& batch,
+               bool single) {
+  db::with_transaction(pool, [&](pqxx::work& tx) {
+    for (const auto& op : batch)
+      tx.exec_params("UPDATE publish_ops SET status = $3 WHERE run_id = $1::uuid AND n = $2", run_id, op.n,
+                     single ? "retry_single" : "pending");
+    return 0;
+  });
 }
 
 }  // namespace
@@ -227,6 +252,7 @@ json run_publish(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acco
           .as<long long>();
     });
   };
+  int throttle_waits = 0;
   try {
     for (int phase = 0; phase < 3; ++phase) {
       for (const auto& table : tables) {
@@ -256,6 +282,17 @@ json run_publish(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acco
           }
           const auto result = accounts.call(user_id, table.account_id, "write",
                                             {{"table", table.remote_table}, {"ops", ops}});
+          if (!result.ok && result.value.value("code", "") == "rate_limited" &&
+              throttle_waits < kMaxThrottleWaits) {
+            hand_back(pool, run_id, batch, single);
+            const auto until = std::chrono::steady_clock::now() + throttle_wait(throttle_waits++);
+            while (std::chrono::steady_clock::now() < until) {
+              ctx.check_cancel();
+              std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+            continue;
+          }
+          throttle_waits = 0;
           std::vector<long long> changed;
           db::with_transaction(pool, [&](pqxx::work& tx) {
             changed.clear();
@@ -302,7 +339,9 @@ json run_publish(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acco
                 if (r.value("ok", false) || (op.op == "delete" && error.value("code", "") == "not_found")) {
                   record_success(tx, run_id, table, op, r);
                 } else {
-                  record_failure(tx, run_id, table, op, error_with_time(error));
+                  const bool unknown = op.op == "create" && error.value("code", "") == "outcome_unknown";
+                  record_failure(tx, run_id, table, op, error_with_time(error),
+                                 unknown ? "ambiguous" : "failed");
                 }
               }
             }
@@ -310,7 +349,6 @@ json run_publish(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acco
                             static_cast<long long>(changed.size()), "publish");
             return 0;
           });
-          (void)single;
           const long long done = done_count();
           ctx.progress(done, total,
                        std::string(kPhaseOps[phase]) + "s of " + table.name + ": " + std::to_string(done) +

@@ -52,6 +52,26 @@ TEST(HttpClientRetry, TooManyRequestsWithRetryAfterSecondsWaitsThenSucceeds) {
   EXPECT_GE(requests[1].received_at - requests[0].received_at, 1s);
 }
 
+// Airtable sends a bare 429 and documents a fixed penalty: the caller's penalty replaces the short backoff,
+// while a 429 that does carry Retry-After still follows the header.
+TEST(HttpClientRetry, BareTooManyRequestsWaitsTheCallersPenalty) {
+  TestHttpServer server;
+  server.enqueue(status_reply(429));
+  server.enqueue(status_reply(429, {{"Retry-After", "0"}}));
+  server.enqueue({.body = "done"});
+  CallContext context;
+  context.retry_after_429 = 700ms;
+
+  const HttpOutcome out = HttpClient(fast_options()).send({.url = server.url()}, context);
+
+  ASSERT_TRUE(out.response);
+  EXPECT_EQ(out.response->status, 200);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_GE(requests[1].received_at - requests[0].received_at, 700ms);
+  EXPECT_LT(requests[2].received_at - requests[1].received_at, 500ms);
+}
+
 TEST(HttpClientRetry, RetryAfterHttpDateInThePastRetriesAtOnce) {
   TestHttpServer server;
   server.enqueue(status_reply(503, {{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}}));

@@ -52,6 +52,13 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;
   std::string body;
   long timeout_ms = 30000;
+  // Since SDK 1.1 (older hosts ignore them). The rate, in requests per second, this account's requests are
+  // held to from now on, in place of the spec's limits.requests_per_second (0: keep the spec's): for
+  // services whose limit depends on the customer's plan, read from the account's config.
+  double requests_per_second = 0;
+  // How long to wait after a 429 that carries no Retry-After, before trying again (0: the host's own
+  // backoff). Airtable documents a 30-second penalty and sends no header.
+  long retry_after_429_ms = 0;
 };
 
 struct HttpResponse {
@@ -71,11 +78,13 @@ class Host {
     if (!provides(offsetof(ScratchHost, http)) || !host_->http) {
       throw Error("unsupported", "this host offers no HTTP client");
     }
-    const json req = {{"method", request.method},
-                      {"url", request.url},
-                      {"headers", request.headers},
-                      {"body", request.body},
-                      {"timeout_ms", request.timeout_ms}};
+    json req = {{"method", request.method},
+                {"url", request.url},
+                {"headers", request.headers},
+                {"body", request.body},
+                {"timeout_ms", request.timeout_ms}};
+    if (request.requests_per_second > 0) req["requests_per_second"] = request.requests_per_second;
+    if (request.retry_after_429_ms > 0) req["retry_after_429_ms"] = request.retry_after_429_ms;
     char* raw = nullptr;
     const int rc =
         host_->http(host_->context, req.dump(-1, ' ', false, json::error_handler_t::replace).c_str(), &raw);

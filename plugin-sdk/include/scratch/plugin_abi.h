@@ -52,6 +52,8 @@ typedef struct ScratchHost {
    * Retry-After on 429/503), the account's rate limit, a response size cap and request logging.
    * request_json: {"method":"GET","url":"https://...","headers":{"name":"value"},"body":"...",
    *                "timeout_ms":30000}
+   *   and since SDK 1.1, optionally: "requests_per_second": n (this account's rate from now on, in place of
+   *   the spec's) and "retry_after_429_ms": n (the wait after a 429 without Retry-After).
    * On SCRATCH_OK, *response_json is {"status":200,"headers":{...},"body":"..."} for any HTTP status.
    * On SCRATCH_ERROR (no response: DNS, connect, timeout, size cap, cancelled), it is an error object.
    * Either way *response_json is owned by the host: release it with free_string. */
