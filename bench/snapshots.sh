@@ -28,6 +28,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$PWD
 # shellcheck source=scripts/lib/pg.sh
 source scripts/lib/pg.sh
+# shellcheck source=bench/lib/common.sh
+source bench/lib/common.sh
 
 rows=1000000
 build_dir=${BUILD_DIR:-build}
@@ -65,25 +67,11 @@ dirty=
 if git -C "$repo" status --porcelain -- . ':!bench' 2>/dev/null | grep -qv '^??'; then dirty=+changes; fi
 
 script_start=$(date +%s)
-say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { say "FAILED: $*"; exit 1; }
-now() { date +%s.%N; }
-# sub A B: B - A with 3 decimals; div A B; all arithmetic through awk (bash has no floats)
-calc() { awk "BEGIN { printf \"%.${2:-3}f\", ($1) }"; }  # parenthesised: awk reads "printf x > 5" as a redirection
 
 # --- tools and build -----------------------------------------------------------------------------------
-run_root() { if ((EUID == 0)); then "$@"; else sudo "$@"; fi; }
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v jq >/dev/null || missing+=(jq)
-command -v curl >/dev/null || missing+=(curl)
-((profile == 0)) || command -v perf >/dev/null || missing+=(linux-perf)
-if ((${#missing[@]})); then
-  say "installing ${missing[*]}"
-  run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
-    { run_root env DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null &&
-      run_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
-fi
+tools=(wrk jq curl)
+((profile == 0)) || tools+=(linux-perf)
+ensure_tools "${tools[@]}"
 
 if ((build)); then
   [[ ${SCRATCH_SKIP_DEPS:-0} == 1 ]] || scripts/install-deps.sh
@@ -189,47 +177,7 @@ psql_ -c "DROP TABLE copy_baseline"
 psql_ -c "CHECKPOINT"
 
 # --- the server ---------------------------------------------------------------------------------------
-free_port() {
-  local p
-  for _ in {1..50}; do
-    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-  return 1
-}
-http_port=$(free_port)
-base=http://127.0.0.1:$http_port
-mkdir -p "$tmp/scratch-data"
-say "starting scratchd on :$http_port"
-DATABASE_URL="$pg_url/scratch" PORT=$http_port SCRATCH_BIND_ADDRESS=127.0.0.1 \
-  SCRATCH_DATA_DIR="$tmp/scratch-data" SCRATCH_PLUGIN_DIRS="$build_dir/plugins" \
-  SCRATCH_SESSION_SECRET="$(openssl rand -base64 48)" SCRATCH_MASTER_KEY="$(openssl rand -hex 32)" \
-  SCRATCH_LOG_LEVEL=${SCRATCH_LOG_LEVEL:-warn} SCRATCH_ACCESS_TOKEN_TTL_SECONDS=7200 \
-  "$scratchd" serve >"$tmp/scratchd.log" 2>&1 </dev/null &
-server_pid=$!
-for i in {1..300}; do
-  kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$tmp/scratchd.log" >&2; die "scratchd exited at start"; }
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/readyz") == 200 ]] && break
-  ((i < 300)) || die "scratchd not ready after 30 s"
-  sleep 0.1
-done
-
-token=
-# api METHOD PATH [JSON]: the answer's body; fails (with the problem+json) on a status >= 400.
-api() {
-  local method=$1 path=$2 out code
-  local -a args=(-sS -X "$method" "$base$path" -w '\n%{http_code}')
-  [[ -n $token ]] && args+=(-H "Authorization: Bearer $token")
-  (($# > 2)) && args+=(-H 'Content-Type: application/json' --data-binary "$3")
-  out=$(curl "${args[@]}") || { say "$method $path: curl failed"; return 1; }
-  code=${out##*$'\n'}
-  out=${out%$'\n'*}
-  if ((code >= 400)); then
-    say "$method $path -> $code: $out"
-    return 1
-  fi
-  printf '%s\n' "$out"
-}
+start_scratchd "$pg_url/scratch" "$build_dir/plugins"
 
 token=$(api POST /api/v1/auth/signup '{"email":"bench@example.com","password":"benchmark passphrase"}' |
   jq -er .access_token)
@@ -393,14 +341,6 @@ jq -e --argjson n 100 '(.items | length) == $n and all(.items[]; .values.categor
     and ([.items[].values.price] as $p | $p == ($p | sort | reverse))' <<<"$page" >/dev/null ||
   die "the filtered, sorted page is not what was asked for: $(head -c 600 <<<"$page")"
 
-server_gone() { # says how scratchd ended, with its log's tail
-  local rc=0
-  kill -0 "$server_pid" 2>/dev/null && return 1
-  wait "$server_pid" || rc=$?
-  server_pid=
-  say "scratchd is gone (exit status $rc$( ((rc > 128)) && echo ", signal $((rc - 128))")); log tail:"
-  tail -n 20 "$tmp/scratchd.log" >&2
-}
 
 wrk_result=
 wrk_run() { # label path [seconds [threads connections]]: sets wrk_result to the WRK_RESULT line
