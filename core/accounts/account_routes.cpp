@@ -125,6 +125,20 @@ void add_account_routes(http::Router& router, AccountService& accounts,
                accounts.remove(p.user_id, request.param("id"));
                return Response::no_content();
              });
+  router.add(
+      "GET", base + "/{id}/quota",
+      {.operation_id = "getConnectorAccountQuota",
+       .summary = "The account's daily request quota and today's use (for connectors that declare one)",
+       .tag = "connector-accounts",
+       .requires_auth = true,
+       .response_schema = {{"type", "object"}},
+       .error_statuses = {404}},
+      [&](Request& request) {
+        const auto p = authenticator.require(request);
+        const auto quota = accounts.quota(p.user_id, request.param("id"));
+        return Response::json(
+            200, {{"quota", quota ? quota->second.to_json(quota->first) : nlohmann::json(nullptr)}});
+      });
   router.add("POST", base + "/{id}/check",
              {.operation_id = "checkConnectorAccount",
               .summary = "Ask the connector whether it can reach the source with these settings",

@@ -219,13 +219,41 @@ json AccountService::call_json(const Stored& a, const json& request) const {
 connectors::CallResult AccountService::call(const std::string& user_id, const std::string& id,
                                             const std::string& op, const json& request) {
   const Stored a = load(user_id, id);
+  if (auto refused = spend_quota(a, op, request)) return *refused;
   return connectors_.call(a.connector, op, call_json(a, request), call_timeout_);
 }
 
 connectors::CallResult AccountService::call_raw(const std::string& user_id, const std::string& id,
                                                 const std::string& op, const json& request) {
   const Stored a = load(user_id, id);
+  if (auto refused = spend_quota(a, op, request)) return *refused;
   return connectors_.call_raw(a.connector, op, call_json(a, request), call_timeout_);
+}
+
+std::optional<connectors::CallResult> AccountService::spend_quota(const Stored& account,
+                                                                  const std::string& op,
+                                                                  const json& request) {
+  const auto spec = connectors_.spec(account.connector);
+  if (!spec) return std::nullopt;  // the call itself reports the missing connector
+  const auto policy = quota_policy(*spec, account.config);
+  if (!policy) return std::nullopt;
+  // Spent before the call: a call that fails still cost the source's quota, and two calls racing for the
+  // last units cannot both pass.
+  const double cost = call_cost(*policy, op, request);
+  if (try_spend(pool_, account.id, *policy, cost)) return std::nullopt;
+  const QuotaUsage usage =
+      db::with_read(pool_, [&](pqxx::read_transaction& tx) { return quota_usage(tx, account.id, *policy); });
+  return connectors::CallResult{false, quota_error("this " + op + " call", cost, usage, *policy)};
+}
+
+std::optional<std::pair<QuotaPolicy, QuotaUsage>> AccountService::quota(const std::string& user_id,
+                                                                        const std::string& id) {
+  const Stored a = load(user_id, id);
+  const auto policy = quota_policy(spec_of(a.connector), a.config);
+  if (!policy) return std::nullopt;
+  const QuotaUsage usage =
+      db::with_read(pool_, [&](pqxx::read_transaction& tx) { return quota_usage(tx, a.id, *policy); });
+  return std::make_pair(*policy, usage);
 }
 
 json AccountService::run(const std::string& user_id, const std::string& id, const std::string& op,

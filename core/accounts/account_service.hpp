@@ -6,8 +6,11 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "accounts/quota_ledger.hpp"
 #include "connectors/connectors.hpp"
 #include "crypto/secret_box.hpp"
 #include "db/connection_pool.hpp"
@@ -37,6 +40,9 @@ class AccountService {
   connectors::CallResult call_raw(const std::string& user_id, const std::string& id, const std::string& op,
                                   const nlohmann::json& request);
 
+  // The account's daily quota and today's use, when its connector declares one (see quota_ledger.hpp).
+  std::optional<std::pair<QuotaPolicy, QuotaUsage>> quota(const std::string& user_id, const std::string& id);
+
   // The account's file folder (e.g. CSV versions): listing and one file's path.
   nlohmann::json list_files(const std::string& user_id, const std::string& id);
   std::filesystem::path file_path(const std::string& user_id, const std::string& id, const std::string& name);
@@ -53,6 +59,9 @@ class AccountService {
   // What a connector function receives for this account: config, credentials, context and the request.
   nlohmann::json call_json(const Stored& account, const nlohmann::json& request) const;
   std::filesystem::path files_dir(const std::string& id) const;
+  // Charges the call to the account's daily quota; the refusal to answer with when it would overspend.
+  std::optional<connectors::CallResult> spend_quota(const Stored& account, const std::string& op,
+                                                    const nlohmann::json& request);
 
   db::ConnectionPool& pool_;
   connectors::Connectors& connectors_;

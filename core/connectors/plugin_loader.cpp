@@ -55,6 +55,25 @@ std::optional<std::string> spec_problem(const nlohmann::json& spec) {
       return std::string("spec.limits.") + key + " must be a non-negative number";
     }
   }
+  if (spec.contains("quota")) {
+    const auto& q = spec["quota"];
+    if (!q.is_object()) return "spec.quota must be an object";
+    if (!q.contains("daily_units") || !q["daily_units"].is_number() || q["daily_units"].get<double>() <= 0)
+      return "spec.quota.daily_units must be a positive number";
+    if (q.contains("reset_timezone") &&
+        (!q["reset_timezone"].is_string() || q["reset_timezone"].get<std::string>().empty()))
+      return "spec.quota.reset_timezone must be a time zone name such as America/Los_Angeles";
+    if (!q.contains("costs") || !q["costs"].is_object()) return "spec.quota.costs must be an object";
+    static const std::set<std::string> costed = {"check",  "list_tables", "read",
+                                                 "create", "update",      "delete"};
+    for (const auto& [key, value] : q["costs"].items()) {
+      if (!costed.count(key))
+        return "spec.quota.costs may name only check, list_tables, read, create, update, delete (got " + key +
+               ")";
+      if (!value.is_number() || value.get<double>() < 0)
+        return "spec.quota.costs." + key + " must be a non-negative number";
+    }
+  }
   for (const char* key : {"config_schema", "credentials_schema"}) {
     if (!spec.contains(key)) return std::string("spec.") + key + " is required (a JSON Schema object)";
     if (auto problem = schema_problem(spec[key])) return std::string("spec.") + key + " " + *problem;

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "accounts/quota_ledger.hpp"
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
 #include "snapshots/publish_plan.hpp"
@@ -230,6 +231,39 @@ void hand_back(db::ConnectionPool& pool, const std::string& run_id, const std::v
   });
 }
 
+// A plan that does not fit an account's remaining daily quota is refused before anything is sent: half a
+// publish that stops on the source's quota error leaves the user to work out what landed.
+void refuse_over_quota(db::ConnectionPool& pool, accounts::AccountService& accounts,
+                       const std::string& user_id, const std::string& run_id,
+                       const std::vector<TableInfo>& tables) {
+  std::map<std::string, std::vector<TableInfo>> tables_by_account;
+  for (const auto& t : tables)
+    tables_by_account[t.account_id].push_back(t);
+  for (const auto& [account_id, account_tables] : tables_by_account) {
+    const auto quota = accounts.quota(user_id, account_id);
+    if (!quota) continue;
+    std::map<std::string, long long> ops;
+    db::with_read(pool, [&](pqxx::read_transaction& tx) {
+      for (const auto& row : tx.exec_params(
+               "SELECT op, count(*) FROM publish_ops WHERE run_id = $1::uuid AND status IN ('pending', "
+               "'retry_single') AND table_id = ANY($2::uuid[]) GROUP BY op",
+               run_id, tables_literal(account_tables)))
+        ops[row[0].as<std::string>()] = row[1].as<long long>();
+      return 0;
+    });
+    const auto& [policy, usage] = *quota;
+    const double needed = accounts::ops_cost(policy, ops);
+    if (needed <= usage.remaining) continue;
+    const json error = accounts::quota_error("publishing this plan", needed, usage, policy);
+    db::with_transaction(pool, [&](pqxx::work& tx) {
+      tx.exec_params("UPDATE publish_runs SET status = 'failed', finished_at = now() WHERE id = $1::uuid",
+                     run_id);
+      return 0;
+    });
+    throw jobs::JobError("quota_exceeded", error.value("message", ""), false);
+  }
+}
+
 }  // namespace
 
 json run_publish(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::AccountService& accounts,
@@ -252,6 +286,7 @@ json run_publish(jobs::JobContext& ctx, db::ConnectionPool& pool, accounts::Acco
           .as<long long>();
     });
   };
+  refuse_over_quota(pool, accounts, user_id, run_id, tables);
   int throttle_waits = 0;
   try {
     for (int phase = 0; phase < 3; ++phase) {

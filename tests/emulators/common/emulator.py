@@ -34,10 +34,11 @@ KNOB_DEFAULTS = {
     "storm_429": 0,
     # Seconds sent in Retry-After with a 429 (services that send the header at all).
     "retry_after_seconds": 1,
-    # Faults on the Nth service request (1-based, counted since start or the last reset-log):
-    #   [{"nth": 5, "status": 500, "apply": false}] -> request 5 gets a 500; with "apply": true the request is
-    #   carried out first and only its answer is replaced (the worst case for a client: it happened, but the
-    #   client cannot know). Optional "method" and "path" (a regex) narrow which requests count.
+    # Faults on the Nth matching service request (1-based; each entry counts the requests it matches since it
+    # was set, the start or the last reset-log): [{"nth": 5, "status": 500, "apply": false}] -> the 5th request
+    # gets a 500; with "apply": true the request is carried out first and only its answer is replaced (the
+    # worst case for a client: it happened, but the client cannot know). Optional "method" and "path" (a regex)
+    # narrow which requests the entry counts.
     "fail": [],
     # [{"nth": 3, "seconds": 5}] -> request 3 waits that long before it is handled (client timeouts).
     "delay": [],
@@ -126,6 +127,7 @@ class Service:
         self.log = []  # [{"t", "method", "path", "status", "outcome"}]
         self.window = deque()  # arrival times within the last second, for the rate limit
         self.counter = 0  # service requests seen since the last reset-log
+        self.fault_counts = {}  # (knob, entry index) -> requests that entry matched, for "nth"
 
     # --- to override ---------------------------------------------------------------------------------
     def error_body(self, error):
@@ -202,6 +204,8 @@ class Service:
                 if unknown:
                     return Response(400, {"error": "unknown knobs: " + ", ".join(unknown)})
                 self.knobs.update(body)
+                if "fail" in body or "delay" in body:
+                    self.fault_counts = {}  # new fault lists count from their own first match
                 return Response(200, self.knobs)
             if request.method == "GET" and name == "requests":
                 return Response(200, self.log)
@@ -210,6 +214,7 @@ class Service:
             if request.method == "POST" and name == "reset-log":
                 self.log = []
                 self.counter = 0
+                self.fault_counts = {}
                 self.window.clear()
                 return Response(200, {"ok": True})
             if request.method == "GET" and name == "state":
@@ -248,16 +253,20 @@ class Service:
             raise HttpError(405, "method_not_allowed", "Method %s not allowed here" % request.method)
         raise self.not_found(request)
 
-    def matching_fault(self, kind, request, n):
-        for fault in self.knobs.get(kind) or []:
-            if fault.get("nth") != n:
-                continue
+    def matching_fault(self, kind, request):
+        """The fault of `kind` this request triggers: each entry counts only the requests it matches (its
+        method and path), and fires on the nth of them."""
+        hit = None
+        for index, fault in enumerate(self.knobs.get(kind) or []):
             if fault.get("method") and fault["method"] != request.method:
                 continue
             if fault.get("path") and not re.search(fault["path"], request.path):
                 continue
-            return fault
-        return None
+            key = (kind, index)
+            self.fault_counts[key] = self.fault_counts.get(key, 0) + 1
+            if hit is None and self.fault_counts[key] == fault.get("nth"):
+                hit = fault
+        return hit
 
     def handle(self, request):
         """One service request: log, rate limit, faults, auth, the route. Returns (Response, outcome)."""
@@ -273,8 +282,8 @@ class Service:
             if storm > 0:
                 self.knobs["storm_429"] = storm - 1
             limited = storm > 0 or self.over_rate_limit(now)
-            fault = self.matching_fault("fail", request, n)
-            delay = self.matching_fault("delay", request, n)
+            fault = self.matching_fault("fail", request)
+            delay = self.matching_fault("delay", request)
         try:
             if delay:
                 time.sleep(float(delay.get("seconds", 1)))
