@@ -9,6 +9,9 @@
 #include <memory>
 #include <stdexcept>
 #include <string_view>
+#include <variant>
+
+#include "net/address_guard.hpp"
 
 namespace scratch::net {
 namespace {
@@ -204,6 +207,26 @@ TransferResult perform_transfer(const HttpRequest& request, const TransferSettin
   // Declared before the handle so that they outlive it.
   char errbuf[CURL_ERROR_SIZE] = {};
   std::unique_ptr<curl_slist, SlistDeleter> header_list(build_headers(request, sends_body));
+  ConnectGuard guard;
+  std::unique_ptr<curl_slist, SlistDeleter> resolve_list;
+  if (settings.address_policy) {
+    // Resolved again for every attempt: an answer checked for an earlier attempt may no longer hold.
+    auto target = resolve_and_check(request.url, *settings.address_policy);
+    if (auto* error = std::get_if<HttpError>(&target)) {
+      result.error = std::move(*error);
+      return result;
+    }
+    auto& checked = std::get<GuardedTarget>(target);
+    guard.policy = settings.address_policy;
+    guard.host = checked.host;
+    if (checked.resolve) {
+      resolve_list.reset(curl_slist_append(nullptr, checked.resolve->c_str()));
+      if (!resolve_list) {
+        result.error = HttpError{"transfer_failed", "out of memory", false};
+        return result;
+      }
+    }
+  }
   std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
   if (!easy) {
     result.error = HttpError{"transfer_failed", "curl_easy_init failed", true};
@@ -219,8 +242,8 @@ TransferResult perform_transfer(const HttpRequest& request, const TransferSettin
   curl_easy_setopt(c, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-  // Redirects are returned to the caller, not followed: a redirect may point at internal addresses.
-  // SSRF checks for redirect targets (and a way to opt in to following them) will come with the Lua sandbox.
+  // Redirects are returned to the caller, not followed: a redirect may point at internal addresses. A
+  // caller that follows one sends a new request, which its address policy checks like the first.
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM, required with threads
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
@@ -237,6 +260,7 @@ TransferResult perform_transfer(const HttpRequest& request, const TransferSettin
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &state);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  if (settings.address_policy) install_guard(c, guard, resolve_list.get());
 
   if (state.head) {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -253,6 +277,11 @@ TransferResult perform_transfer(const HttpRequest& request, const TransferSettin
   const CURLcode rc = curl_easy_perform(c);
   result.body_bytes = state.received;
   if (rc != CURLE_OK) {
+    // A refused connect surfaces as CURLE_COULDNT_CONNECT; the guard knows the real reason.
+    if (guard.refusal && !state.cancelled) {
+      result.error = HttpError{"address_refused", *guard.refusal, false};
+      return result;
+    }
     result.error = classify(rc, state, errbuf);
     return result;
   }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "net/address_policy.hpp"
 #include "net/http_types.hpp"
 
 namespace scratch::net {
@@ -17,6 +18,9 @@ struct TransferSettings {
   std::size_t max_response_bytes = 0;
   std::string user_agent{};
   std::function<bool()> cancelled{};  // polled during the transfer; may be empty
+  // When set, the destination is checked against it (see address_guard.hpp): refused addresses end the
+  // transfer with the non-retryable error "address_refused", and no proxy is used.
+  const AddressPolicy* address_policy = nullptr;
 };
 
 struct TransferResult {

@@ -80,7 +80,8 @@ HttpOutcome HttpClient::send(const HttpRequest& request, const CallContext& cont
 
   const bool idempotent = is_idempotent_method(request.method);
   const int max_attempts = 1 + std::max(0, options_.max_retries);
-  const TransferSettings settings{options_.max_response_bytes, options_.user_agent, context.cancelled};
+  const TransferSettings settings{options_.max_response_bytes, options_.user_agent, context.cancelled,
+                                  context.address_policy};
   const auto is_cancelled = [&] { return context.cancelled && context.cancelled(); };
   std::optional<HttpResponse> last_response;
 

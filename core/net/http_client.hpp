@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "net/address_policy.hpp"
 #include "net/http_types.hpp"
 
 namespace scratch::net {
@@ -31,6 +32,12 @@ struct CallContext {
   // The wait after a 429 without Retry-After (0: the usual backoff); for services that document a fixed
   // penalty instead of sending the header (Airtable: 30 s).
   std::chrono::milliseconds retry_after_429{0};
+  // For requests made on behalf of untrusted code (Lua connectors): when set, every attempt resolves the
+  // host itself, refuses it unless every address passes the policy, pins curl to those addresses, checks
+  // each address again as curl connects (DNS rebinding), and uses no proxy. A refusal is the error
+  // "address_refused" (never retried). Not owned; must outlive send(). Redirects are never followed, so a
+  // caller that follows one makes a new send, checked the same way. nullptr: no checks (trusted plugins).
+  const AddressPolicy* address_policy = nullptr;
 };
 
 // Thread-safe: one instance may serve many threads at once (each send uses its own curl handle).
