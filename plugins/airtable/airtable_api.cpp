@@ -1,6 +1,6 @@
 #include "airtable_api.hpp"
 
-#include "url_encode.hpp"
+#include <scratch/plugin_util.hpp>
 
 namespace scratch::airtable {
 
@@ -15,23 +15,14 @@ std::string ApiResult::describe() const {
 }
 
 ApiResult AirtableApi::send(const std::string& method, const std::string& path, const json& body) const {
-  plugin::HttpRequest request;
-  request.method = method;
-  request.url = settings_.base_url + path;
-  request.headers["authorization"] = "Bearer " + settings_.api_key;
-  request.headers["accept"] = "application/json";
-  if (!body.is_null()) {
-    request.headers["content-type"] = "application/json";
-    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  request.requests_per_second = settings_.requests_per_second;
+  plugin::HttpRequest request = plugin::json_request(
+      method, settings_.base_url + path, "Bearer " + settings_.api_key, body, settings_.requests_per_second);
   request.retry_after_429_ms = settings_.penalty_ms;
   const plugin::HttpResponse response = host_.http(request);
 
   ApiResult result;
   result.status = response.status;
-  result.body = json::parse(response.body, nullptr, false);
-  if (result.body.is_discarded()) result.body = json();
+  result.body = plugin::parse_lenient(response.body);
   if (!result.ok()) {
     const json error = result.body.is_object() ? result.body.value("error", json()) : json();
     if (error.is_string()) {
@@ -49,7 +40,7 @@ ApiResult AirtableApi::send(const std::string& method, const std::string& path, 
 }
 
 std::string AirtableApi::table_path(const std::string& table_id) const {
-  return "/" + url_encode(settings_.base_id) + "/" + url_encode(table_id);
+  return "/" + plugin::url_encode(settings_.base_id) + "/" + plugin::url_encode(table_id);
 }
 
 std::string error_code_of(const ApiResult& result) {

@@ -1,5 +1,6 @@
 // The Airtable connector: one base's tables through the Web API (records) and the Meta API (schema).
 #include <scratch/plugin.hpp>
+#include <scratch/plugin_util.hpp>
 
 #include "airtable_api.hpp"
 #include "base_schema.hpp"
@@ -15,12 +16,6 @@ using plugin::Call;
 using plugin::Error;
 using plugin::Host;
 using plugin::json;
-
-std::string table_of(const json& request) {
-  const auto it = request.find("table");
-  if (it == request.end() || !it->is_string()) throw Error("invalid_request", "request.table is required");
-  return it->get<std::string>();
-}
 
 // Stateless but for the schema cache (base_schema.cpp), which is keyed by account.
 class AirtableConnector : public plugin::Connector {
@@ -50,7 +45,7 @@ class AirtableConnector : public plugin::Connector {
   json read(Host& host, const Call& call) override {
     const Settings settings = parse_settings(call);
     const AirtableApi api(host, settings);
-    const TableInfo table = table_schema(api, table_of(call.request));
+    const TableInfo table = table_schema(api, plugin::request_table(call.request));
     host.throw_if_cancelled();
     return read_page(api, host, table, call.request);
   }
@@ -58,9 +53,8 @@ class AirtableConnector : public plugin::Connector {
   json write(Host& host, const Call& call) override {
     const Settings settings = parse_settings(call);
     const AirtableApi api(host, settings);
-    const TableInfo table = table_schema(api, table_of(call.request));
-    const json ops = call.request.contains("ops") ? call.request["ops"] : json::array();
-    if (!ops.is_array()) throw Error("invalid_request", "request.ops must be an array");
+    const TableInfo table = table_schema(api, plugin::request_table(call.request));
+    const json ops = plugin::request_ops(call.request);
     return write_batch(api, host, table, ops);
   }
 };

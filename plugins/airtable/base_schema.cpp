@@ -3,8 +3,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
-
-#include "url_encode.hpp"
+#include <scratch/plugin_util.hpp>
 
 namespace scratch::airtable {
 
@@ -62,7 +61,7 @@ const FieldInfo* TableInfo::field(const std::string& field_id) const {
 
 std::vector<TableInfo> fetch_tables(const AirtableApi& api) {
   const Settings& s = api.settings();
-  const ApiResult result = api.get("/meta/bases/" + url_encode(s.base_id) + "/tables");
+  const ApiResult result = api.get("/meta/bases/" + plugin::url_encode(s.base_id) + "/tables");
   if (!result.ok()) throw call_error(result, "reading the schema of base " + s.base_id);
   std::vector<TableInfo> tables;
   if (result.body.is_object() && result.body.contains("tables") && result.body["tables"].is_array()) {

@@ -1,11 +1,11 @@
 #include "read_page.hpp"
 
 #include <algorithm>
+#include <scratch/plugin_util.hpp>
 
 #include "cell_values.hpp"
 #include "read_cursor.hpp"
 #include "spec.hpp"
-#include "url_encode.hpp"
 
 namespace scratch::airtable {
 
@@ -23,7 +23,7 @@ Listing list(const AirtableApi& api, const TableInfo& table, int page_size, cons
              ApiResult* refused) {
   std::string path =
       api.table_path(table.id) + "?pageSize=" + std::to_string(page_size) + "&returnFieldsByFieldId=true";
-  if (!offset.empty()) path += "&offset=" + url_encode(offset);
+  if (!offset.empty()) path += "&offset=" + plugin::url_encode(offset);
   const ApiResult result = api.get(path);
   if (!result.ok()) {
     if (refused) *refused = result;

@@ -1,18 +1,20 @@
 #include "write_batch.hpp"
 
 #include <deque>
-#include <set>
+#include <scratch/plugin_util.hpp>
 #include <string>
 #include <vector>
 
 #include "cell_values.hpp"
 #include "spec.hpp"
-#include "url_encode.hpp"
 
 namespace scratch::airtable {
 
 using plugin::Error;
 using plugin::json;
+using plugin::never_sent;
+using plugin::op_error;
+using plugin::op_ok;
 
 namespace {
 
@@ -21,20 +23,6 @@ struct Request {
   std::string kind;  // create, update, delete
   std::vector<std::size_t> ops;
 };
-
-json op_error(const std::string& ref, const std::string& code, const std::string& message, bool retryable) {
-  return {{"ref", ref},
-          {"ok", false},
-          {"error", {{"code", code}, {"message", message}, {"retryable", retryable}}}};
-}
-
-// Host errors that mean the request never left: nothing can have been applied.
-bool never_sent(const std::string& code) {
-  static const std::set<std::string> codes = {"connect_failed",  "dns_failed", "tls_failed",
-                                              "invalid_request", "cancelled",  "rate_limited",
-                                              "unsupported"};
-  return codes.count(code) > 0;
-}
 
 class Writer {
  public:
@@ -56,23 +44,13 @@ class Writer {
   }
 
  private:
-  std::string ref(std::size_t i) const {
-    const json& r = ops_[i].contains("ref") ? ops_[i]["ref"] : json();
-    return r.is_string() ? r.get<std::string>() : r.dump();
-  }
+  std::string ref(std::size_t i) const { return plugin::op_ref(ops_[i]); }
 
   // Checks every op before anything is sent (a malformed call applies nothing) and groups them.
   std::deque<Request> plan() {
     std::deque<Request> queue;
     for (std::size_t i = 0; i < ops_.size(); ++i) {
-      const json& op = ops_[i];
-      const std::string kind = op.is_object() ? op.value("op", "") : "";
-      if (kind != "create" && kind != "update" && kind != "delete")
-        throw Error("invalid_request", "op " + std::to_string(i) + " is not a create, update or delete");
-      if (kind != "create" && !(op.contains("id") && op["id"].is_string()))
-        throw Error("invalid_request", "op " + std::to_string(i) + " (" + kind + ") has no record id");
-      if (kind != "delete" && op.contains("fields") && !op["fields"].is_object())
-        throw Error("invalid_request", "op " + std::to_string(i) + " has fields that are not an object");
+      const std::string kind = plugin::checked_op_kind(ops_[i], i);
       if (queue.empty() || queue.back().kind != kind || queue.back().ops.size() >= kMaxRecordsPerRequest)
         queue.push_back({kind, {}});
       queue.back().ops.push_back(i);
@@ -94,7 +72,7 @@ class Writer {
       std::string query;
       for (const std::size_t i : request.ops)
         query += (query.empty() ? "?" : "&") + std::string("records%5B%5D=") +
-                 url_encode(ops_[i]["id"].get<std::string>());
+                 plugin::url_encode(ops_[i]["id"].get<std::string>());
       return api_.send("DELETE", api_.table_path(table_.id) + query);
     }
     json records = json::array();
@@ -146,7 +124,7 @@ class Writer {
     }
     const Error e = call_error(result, doing);
     for (const std::size_t i : request.ops)
-      results_[i] = op_error(ref(i), e.code(), e.what(), e.retryable());
+      results_[i] = op_error(ref(i), e);
   }
 
   // No answer arrived. A create may have been carried out regardless; updates and deletes can be resent.
@@ -192,7 +170,7 @@ class Writer {
                            true);
         continue;
       }
-      json result = {{"ref", ref(i)}, {"ok", true}, {"id", (*record)["id"]}};
+      json result = op_ok(ref(i), (*record)["id"]);
       if (request.kind != "delete")
         result["fields"] = canonical_fields(table_, record->value("fields", json::object()));
       results_[i] = std::move(result);

@@ -1,7 +1,7 @@
 #include "markdown.hpp"
 
 #include <scratch/plugin.hpp>
-
+#include <scratch/plugin_util.hpp>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -48,23 +48,18 @@ std::vector<Span> merged(const std::vector<Span>& spans) {
   return out;
 }
 
-std::string string_at(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 std::vector<Span> spans_of(const json& items) {
   std::vector<Span> spans;
   if (!items.is_array()) return spans;
   for (const json& item : items) {
     if (!item.is_object()) continue;
     Span s;
-    s.text = string_at(item, "plain_text");
-    s.link = string_at(item, "href");
+    s.text = plugin::string_or(item, "plain_text");
+    s.link = plugin::string_or(item, "href");
     if (item.value("type", "") == "text" && item.contains("text") && item["text"].is_object()) {
-      s.text = string_at(item["text"], "content");
+      s.text = plugin::string_or(item["text"], "content");
       const json& link = item["text"].value("link", json());
-      s.link = link.is_object() ? string_at(link, "url") : std::string();
+      s.link = link.is_object() ? plugin::string_or(link, "url") : std::string();
     }
     const json a = item.value("annotations", json::object());
     if (a.is_object()) {

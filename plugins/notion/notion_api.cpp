@@ -1,6 +1,7 @@
 #include "notion_api.hpp"
 
 #include <cctype>
+#include <scratch/plugin_util.hpp>
 
 #include "spec.hpp"
 
@@ -10,9 +11,7 @@ using plugin::Error;
 using plugin::HttpResponse;
 
 NotionApi::NotionApi(plugin::Host& host, const plugin::Call& call) : host_(host) {
-  base_url_ = call.config.value("base_url", std::string(kDefaultBaseUrl));
-  while (!base_url_.empty() && base_url_.back() == '/')
-    base_url_.pop_back();
+  base_url_ = plugin::without_trailing_slashes(call.config.value("base_url", std::string(kDefaultBaseUrl)));
   token_ = call.credentials.value("token", std::string());
   if (token_.empty())
     throw Error("auth_failed", "the Notion account has no integration secret (credentials.token)");
@@ -21,17 +20,9 @@ NotionApi::NotionApi(plugin::Host& host, const plugin::Call& call) : host_(host)
 }
 
 HttpResponse NotionApi::send(const std::string& method, const std::string& path, const json& body) const {
-  plugin::HttpRequest request;
-  request.method = method;
-  request.url = base_url_ + path;
-  request.headers["authorization"] = "Bearer " + token_;
+  plugin::HttpRequest request =
+      plugin::json_request(method, base_url_ + path, "Bearer " + token_, body, requests_per_second_);
   request.headers["notion-version"] = kNotionVersion;
-  request.headers["accept"] = "application/json";
-  if (!body.is_null()) {
-    request.headers["content-type"] = "application/json";
-    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  request.requests_per_second = requests_per_second_;
   // Notion sends Retry-After with its 429s; this only covers an answer without one (its SDK waits 1 s).
   request.retry_after_429_ms = 1000;
   return host_.http(request);

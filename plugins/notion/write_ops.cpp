@@ -1,6 +1,7 @@
 #include "write_ops.hpp"
 
 #include <optional>
+#include <scratch/plugin_util.hpp>
 
 #include "databases.hpp"
 #include "page_records.hpp"
@@ -13,12 +14,7 @@ namespace {
 using nlohmann::json;
 using plugin::Error;
 using plugin::HttpResponse;
-
-json failure(const json& ref, const std::string& code, const std::string& message, bool retryable) {
-  return {{"ref", ref},
-          {"ok", false},
-          {"error", {{"code", code}, {"message", message}, {"retryable", retryable}}}};
-}
+using plugin::op_error;
 
 class OpWriter {
  public:
@@ -32,9 +28,9 @@ class OpWriter {
     const std::string kind = op.value("op", "");
     const std::string id = op.value("id", "");
     if (kind != "create" && kind != "update" && kind != "delete")
-      return failure(ref, "invalid_request", "unknown op '" + kind + "'", false);
+      return op_error(ref, "invalid_request", "unknown op '" + kind + "'", false);
     if (kind != "create" && id.empty())
-      return failure(ref, "invalid_request", kind + " needs the page id", false);
+      return op_error(ref, "invalid_request", kind + " needs the page id", false);
 
     std::string method = "PATCH", path = "/pages/" + path_segment(id);
     json body;
@@ -45,7 +41,7 @@ class OpWriter {
       try {
         properties = encode(op.value("fields", json::object()));
       } catch (const Error& e) {
-        return failure(ref, e.code(), e.what(), e.retryable());
+        return op_error(ref, e);
       }
       if (kind == "create") {
         method = "POST";
@@ -65,14 +61,14 @@ class OpWriter {
       if (e.code() == "invalid_request" && !sent_) throw;  // never left: a bad address
       sent_ = true;
       if (kind == "create") return unknown_outcome(ref, e.what());
-      return failure(ref, e.code(), "Notion could not be reached: " + std::string(e.what()), true);
+      return op_error(ref, e.code(), "Notion could not be reached: " + std::string(e.what()), true);
     }
     return result(ref, kind, id, response);
   }
 
   // Ops after a cancellation are answered without being sent.
   static json cancelled(const json& op) {
-    return failure(op.value("ref", json()), "cancelled", "the publish was cancelled before this page", true);
+    return op_error(op.value("ref", json()), "cancelled", "the publish was cancelled before this page", true);
   }
 
  private:
@@ -98,9 +94,9 @@ class OpWriter {
   }
 
   static json unknown_outcome(const json& ref, const std::string& why) {
-    return failure(ref, "outcome_unknown",
-                   "Notion may or may not have created this page (" + why + "); it is not sent again blindly",
-                   false);
+    return op_error(
+        ref, "outcome_unknown",
+        "Notion may or may not have created this page (" + why + "); it is not sent again blindly", false);
   }
 
   json result(const json& ref, const std::string& kind, const std::string& id, const HttpResponse& response) {
@@ -111,9 +107,9 @@ class OpWriter {
       const json page = json::parse(response.body, nullptr, false);
       if (!page.is_object()) {
         return kind == "create" ? unknown_outcome(ref, "the answer was not JSON")
-                                : failure(ref, "connection_failed", "Notion's answer was not JSON", true);
+                                : op_error(ref, "connection_failed", "Notion's answer was not JSON", true);
       }
-      json out = {{"ref", ref}, {"ok", true}, {"id", page.value("id", id)}};
+      json out = plugin::op_ok(ref, page.value("id", id));
       if (kind != "delete") {
         try {
           out["fields"] = page_fields(api_, page);
@@ -125,24 +121,24 @@ class OpWriter {
     }
     if ((s == 401 || s == 403 || s == 429 || s == 529) && !sent_) fail(response, kind + " of a page");
     if (s == 401 || s == 403)
-      return failure(ref, "auth_failed", "Notion refused access (" + text + ")", false);
+      return op_error(ref, "auth_failed", "Notion refused access (" + text + ")", false);
     if (s == 429 || s == 529)
-      return failure(ref, "rate_limited", "Notion is throttling (" + text + ")", true);
+      return op_error(ref, "rate_limited", "Notion is throttling (" + text + ")", true);
     if (s >= 500) {
       sent_ = true;
       if (kind == "create") return unknown_outcome(ref, "HTTP " + std::to_string(s) + ", " + text);
       // Updates and archives set absolute values, so sending them again is safe.
-      return failure(ref, "connection_failed", "Notion failed (HTTP " + std::to_string(s) + ", " + text + ")",
-                     true);
+      return op_error(ref, "connection_failed",
+                      "Notion failed (HTTP " + std::to_string(s) + ", " + text + ")", true);
     }
-    if (s == 404) return failure(ref, "not_found", "Notion: " + text, false);
+    if (s == 404) return op_error(ref, "not_found", "Notion: " + text, false);
     if (s == 400 && kind == "delete" && text.find("archived") != std::string::npos)
-      return failure(ref, "not_found", "Notion: the page is already in the trash (" + text + ")", false);
-    if (s == 409) return failure(ref, "conflict", "Notion: " + text, true);
+      return op_error(ref, "not_found", "Notion: the page is already in the trash (" + text + ")", false);
+    if (s == 409) return op_error(ref, "conflict", "Notion: " + text, true);
     if (s == 400 && text.rfind("validation_error", 0) == 0)
-      return failure(ref, "invalid_value", "Notion: " + text, false);
-    return failure(ref, "invalid_request",
-                   "Notion refused the " + kind + " (HTTP " + std::to_string(s) + ", " + text + ")", false);
+      return op_error(ref, "invalid_value", "Notion: " + text, false);
+    return op_error(ref, "invalid_request",
+                    "Notion refused the " + kind + " (HTTP " + std::to_string(s) + ", " + text + ")", false);
   }
 
   const NotionApi& api_;
@@ -163,7 +159,7 @@ json write_ops(const NotionApi& api, const std::string& account_id, const json& 
   bool cancelled = false;
   for (const json& op : ops) {
     if (!op.is_object()) {
-      results.push_back(failure(nullptr, "invalid_request", "an op must be an object", false));
+      results.push_back(op_error(nullptr, "invalid_request", "an op must be an object", false));
       continue;
     }
     cancelled = cancelled || api.host().cancelled();

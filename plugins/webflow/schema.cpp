@@ -1,17 +1,13 @@
 #include "schema.hpp"
 
 #include <map>
+#include <scratch/plugin_util.hpp>
 
 namespace scratch::webflow {
 
 using plugin::json;
 
 namespace {
-
-std::string text_of(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // Option choices live in the field's `validations.options` ([{id, name}]); some answers put them under
 // `metadata.options`, so both are read.
@@ -22,7 +18,8 @@ std::vector<std::pair<std::string, std::string>> options_of(const json& field) {
     if (h == field.end() || !h->is_object() || !h->contains("options") || !(*h)["options"].is_array())
       continue;
     for (const json& o : (*h)["options"]) {
-      if (o.is_object() && !text_of(o, "id").empty()) out.emplace_back(text_of(o, "id"), text_of(o, "name"));
+      if (o.is_object() && !plugin::string_or(o, "id").empty())
+        out.emplace_back(plugin::string_or(o, "id"), plugin::string_or(o, "name"));
     }
     if (!out.empty()) break;
   }
@@ -57,17 +54,17 @@ std::string canonical_type(const std::string& type) {
 
 Collection parse_collection(const json& body) {
   Collection c;
-  c.id = text_of(body, "id");
-  c.name = text_of(body, "displayName");
-  if (c.name.empty()) c.name = text_of(body, "slug");
+  c.id = plugin::string_or(body, "id");
+  c.name = plugin::string_or(body, "displayName");
+  if (c.name.empty()) c.name = plugin::string_or(body, "slug");
   if (!body.contains("fields") || !body["fields"].is_array()) return c;
   for (const json& f : body["fields"]) {
-    if (!f.is_object() || text_of(f, "slug").empty()) continue;
+    if (!f.is_object() || plugin::string_or(f, "slug").empty()) continue;
     Field field;
-    field.slug = text_of(f, "slug");
-    field.name = text_of(f, "displayName");
+    field.slug = plugin::string_or(f, "slug");
+    field.name = plugin::string_or(f, "displayName");
     if (field.name.empty()) field.name = field.slug;
-    field.type = text_of(f, "type");
+    field.type = plugin::string_or(f, "type");
     field.canonical = canonical_type(field.type);
     // isEditable false: Webflow fills the field itself (e.g. User); the API refuses writes to it.
     field.read_only =

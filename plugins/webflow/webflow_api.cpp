@@ -1,35 +1,17 @@
 #include "webflow_api.hpp"
 
+#include <scratch/plugin_util.hpp>
+
 namespace scratch::webflow {
 
 using plugin::Error;
 using plugin::HttpResponse;
 using plugin::json;
 
-namespace {
-
-// A string member of an object ("" when absent or not a string): error bodies are read defensively.
-std::string text_of(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-}  // namespace
-
 HttpResponse WebflowApi::send(const std::string& method, const std::string& path, const json* body) const {
-  plugin::HttpRequest request;
-  request.method = method;
-  request.url = settings_.base_url + path;
-  request.headers["authorization"] = "Bearer " + settings_.api_token;
-  request.headers["accept"] = "application/json";
-  if (body) {
-    request.headers["content-type"] = "application/json";
-    request.body = body->dump(-1, ' ', false, json::error_handler_t::replace);
-  }
   // The plan decides the rate (60 or 120 a minute), so every request carries the account's own.
-  request.requests_per_second = settings_.requests_per_second;
-  return host_.http(request);
+  return host_.http(plugin::json_request(method, settings_.base_url + path, "Bearer " + settings_.api_token,
+                                         body ? *body : json(), settings_.requests_per_second));
 }
 
 json WebflowApi::get(const std::string& path, const std::string& what) const {
@@ -43,7 +25,7 @@ std::string service_message(const HttpResponse& response) {
   if (!body.is_object()) {
     return response.body.empty() ? "HTTP " + std::to_string(response.status) : response.body.substr(0, 200);
   }
-  std::string message = text_of(body, "message");
+  std::string message = plugin::string_or(body, "message");
   if (message.empty()) message = "HTTP " + std::to_string(response.status);
   const auto details = body.find("details");
   if (details != body.end() && details->is_array()) {
@@ -53,8 +35,8 @@ std::string service_message(const HttpResponse& response) {
       if (d.is_string()) {
         part = d.get<std::string>();
       } else if (d.is_object()) {
-        const std::string param = text_of(d, "param");
-        std::string description = text_of(d, "description");
+        const std::string param = plugin::string_or(d, "param");
+        std::string description = plugin::string_or(d, "description");
         if (description.empty()) description = d.dump();
         part = param.empty() ? description : param + ": " + description;
       }
@@ -70,7 +52,7 @@ Error error_for(const HttpResponse& response, const std::string& what) {
   const int status = response.status;
   const std::string text =
       "Webflow answered HTTP " + std::to_string(status) + " " + what + ": " + service_message(response);
-  const std::string code = text_of(json::parse(response.body, nullptr, false), "code");
+  const std::string code = plugin::string_or(json::parse(response.body, nullptr, false), "code");
   if (status == 401 || status == 403) {
     return Error("auth_failed", "Webflow refused the API token (HTTP " + std::to_string(status) + " " + code +
                                     ": " + service_message(response) +
@@ -92,11 +74,6 @@ json json_body(const HttpResponse& response, const std::string& what) {
     throw Error("invalid_response", "Webflow answered " + what + " with a body that is not JSON", true);
   }
   return body;
-}
-
-bool never_sent(const std::string& code) {
-  return code == "connect_failed" || code == "dns_failed" || code == "tls_failed" || code == "rate_limited" ||
-         code == "cancelled" || code == "invalid_request";
 }
 
 }  // namespace scratch::webflow

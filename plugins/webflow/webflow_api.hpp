@@ -38,9 +38,6 @@ plugin::Error error_for(const plugin::HttpResponse& response, const std::string&
 // A 2xx body as JSON; throws Error("invalid_response") when it is not JSON.
 plugin::json json_body(const plugin::HttpResponse& response, const std::string& what);
 
-// True when the host's transport error means the request never left (nothing can have been applied).
-bool never_sent(const std::string& host_error_code);
-
 inline bool is_success(int status) {
   return status >= 200 && status < 300;
 }

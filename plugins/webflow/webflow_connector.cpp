@@ -1,5 +1,6 @@
 // The Webflow connector: a site's CMS collections as tables, items as records, through the Data API v2.
 #include <scratch/plugin.hpp>
+#include <scratch/plugin_util.hpp>
 
 #include "read_page.hpp"
 #include "schema.hpp"
@@ -25,11 +26,6 @@ std::string table_id_of(const json& request) {
   return it->get<std::string>();
 }
 
-std::string text_of(const json& object, const char* key) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // Stateless apart from the schema cache (schema_cache.cpp), which is keyed by account.
 class WebflowConnector : public plugin::Connector {
  public:
@@ -43,7 +39,7 @@ class WebflowConnector : public plugin::Connector {
     }
     if (!is_success(response.status)) throw error_for(response, "reading site " + settings.site_id);
     const json site = json_body(response, "reading the site");
-    std::string name = text_of(site, "displayName");
+    std::string name = plugin::string_or(site, "displayName");
     if (name.empty()) name = settings.site_id;
     return {
         {"ok", true},
@@ -57,7 +53,7 @@ class WebflowConnector : public plugin::Connector {
         api.get("/sites/" + settings.site_id + "/collections", "listing the site's collections");
     json tables = json::array();
     for (const json& entry : listed.value("collections", json::array())) {
-      const std::string id = entry.is_object() ? text_of(entry, "id") : "";
+      const std::string id = entry.is_object() ? plugin::string_or(entry, "id") : "";
       if (id.empty()) continue;
       host.throw_if_cancelled();
       // The list carries no fields: each collection's own answer does.
@@ -78,8 +74,7 @@ class WebflowConnector : public plugin::Connector {
   json write(Host& host, const Call& call) override {
     const Settings settings = parse_settings(call);
     const WebflowApi api(host, settings);
-    const json ops = call.request.contains("ops") ? call.request["ops"] : json::array();
-    if (!ops.is_array()) throw Error("invalid_request", "request.ops must be an array");
+    const json ops = plugin::request_ops(call.request);
     // Fresh: option names are turned into ids, and a stale schema could pick a removed option.
     const Collection collection = load_collection(api, table_id_of(call.request), true);
     host.throw_if_cancelled();

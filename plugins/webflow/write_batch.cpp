@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <scratch/plugin_util.hpp>
 #include <vector>
 
 #include "record_codec.hpp"
@@ -12,6 +13,9 @@ namespace scratch::webflow {
 using plugin::Error;
 using plugin::HttpResponse;
 using plugin::json;
+using plugin::never_sent;
+using plugin::op_error;
+using plugin::op_ok;
 
 namespace {
 
@@ -21,12 +25,6 @@ struct Pending {
   std::size_t index;  // into ops and results
   json item;          // what goes into the request's "items"
 };
-
-json op_error(const json& ref, const std::string& code, const std::string& message, bool retryable) {
-  return {{"ref", ref},
-          {"ok", false},
-          {"error", {{"code", code}, {"message", message}, {"retryable", retryable}}}};
-}
 
 class BatchWriter {
  public:
@@ -39,7 +37,7 @@ class BatchWriter {
       try {
         prepare(i, creates, updates, deletes);
       } catch (const Error& e) {
-        results_[i] = op_error(ref(i), e.code(), e.what(), e.retryable());
+        results_[i] = op_error(ref(i), e);
       }
     }
     // Creates first, then updates, then deletes: the order the host's publish phases use.
@@ -141,7 +139,7 @@ class BatchWriter {
   void refused(const std::vector<Pending>& group, const Error& error) {
     if (!applied_ && !(group.size() == 1 && error.code() == "not_found")) throw error;
     for (const Pending& p : group)
-      results_[p.index] = op_error(ref(p.index), error.code(), error.what(), error.retryable());
+      results_[p.index] = op_error(ref(p.index), error);
   }
 
   // The items a 2xx answer carries: {"items":[...]} or one bare item.
@@ -162,10 +160,7 @@ class BatchWriter {
     for (std::size_t k = 0; k < group.size(); ++k) {
       const std::size_t i = group[k].index;
       if (k < created.size() && created[k].is_object() && created[k].contains("id")) {
-        results_[i] = {{"ref", ref(i)},
-                       {"ok", true},
-                       {"id", created[k]["id"]},
-                       {"fields", fields_of(collection_, created[k])}};
+        results_[i] = op_ok(ref(i), created[k]["id"], fields_of(collection_, created[k]));
       } else {
         results_[i] = op_error(ref(i), "outcome_unknown",
                                "Webflow's answer did not include this item; it may have been created", false);
@@ -187,10 +182,7 @@ class BatchWriter {
         results_[p.index] = op_error(ref(p.index), "invalid_response",
                                      "Webflow's answer did not include this item; publish again", true);
       } else {
-        results_[p.index] = {{"ref", ref(p.index)},
-                             {"ok", true},
-                             {"id", it->first},
-                             {"fields", fields_of(collection_, it->second)}};
+        results_[p.index] = op_ok(ref(p.index), it->first, fields_of(collection_, it->second));
       }
     }
   }
@@ -211,7 +203,7 @@ class BatchWriter {
     if (!is_success(response->status)) return refused(group, error_for(*response, "deleting items"));
     applied_ = true;
     for (const Pending& p : group)
-      results_[p.index] = {{"ref", ref(p.index)}, {"ok", true}, {"id", p.item["id"]}};
+      results_[p.index] = op_ok(ref(p.index), p.item["id"]);
   }
 
   const WebflowApi& api_;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <scratch/plugin_util.hpp>
 
 namespace scratch::wix {
 
@@ -98,7 +99,7 @@ CollectionInfo collection_schema(const WixApi& api, const std::string& id, bool 
     const auto it = cache.find(cache_key(api.settings(), id));
     if (it != cache.end() && Clock::now() - it->second.fetched < kCacheTtl) return it->second.collection;
   }
-  const ApiResult result = api.send("GET", "/wix-data/v2/collections/" + url_encode(id));
+  const ApiResult result = api.send("GET", "/wix-data/v2/collections/" + plugin::url_encode(id));
   if (!result.ok()) throw call_error(result, "reading the schema of collection " + id);
   const json collection = result.body.is_object() ? result.body.value("collection", json()) : json();
   if (!collection.is_object()) throw Error("not_found", "Wix returned no collection " + id);

@@ -1,6 +1,6 @@
 #include "wix_api.hpp"
 
-#include <cctype>
+#include <scratch/plugin_util.hpp>
 
 namespace scratch::wix {
 
@@ -9,12 +9,6 @@ using plugin::json;
 
 namespace {
 
-std::string string_at(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // "field: description; ..." from a validationError's fieldViolations.
 std::string violations_of(const json& details) {
   const json error = details.is_object() ? details.value("validationError", json()) : json();
@@ -22,7 +16,7 @@ std::string violations_of(const json& details) {
   std::string out;
   if (!list.is_array()) return out;
   for (const json& v : list) {
-    const std::string text = string_at(v, "field") + ": " + string_at(v, "description");
+    const std::string text = plugin::string_or(v, "field") + ": " + plugin::string_or(v, "description");
     out += (out.empty() ? "" : "; ") + text;
   }
   return out;
@@ -43,30 +37,21 @@ std::string ApiResult::describe() const {
 }
 
 ApiResult WixApi::send(const std::string& method, const std::string& path, const json& body) const {
-  plugin::HttpRequest request;
-  request.method = method;
-  request.url = settings_.base_url + path;
   // An API key goes as it is: Wix documents no "Bearer" prefix for it.
-  request.headers["authorization"] = settings_.api_key;
+  plugin::HttpRequest request = plugin::json_request(method, settings_.base_url + path, settings_.api_key,
+                                                     body, settings_.requests_per_second);
   request.headers["wix-site-id"] = settings_.site_id;
-  request.headers["accept"] = "application/json";
-  if (!body.is_null()) {
-    request.headers["content-type"] = "application/json";
-    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  request.requests_per_second = settings_.requests_per_second;
   const plugin::HttpResponse response = host_.http(request);
 
   ApiResult result;
   result.status = response.status;
-  result.body = json::parse(response.body, nullptr, false);
-  if (result.body.is_discarded()) result.body = json();
+  result.body = plugin::parse_lenient(response.body);
   if (!result.ok()) {
-    result.message = string_at(result.body, "message");
+    result.message = plugin::string_or(result.body, "message");
     const json details = result.body.is_object() ? result.body.value("details", json()) : json();
     const json app = details.is_object() ? details.value("applicationError", json()) : json();
-    result.code = string_at(app, "code");
-    if (result.message.empty()) result.message = string_at(app, "description");
+    result.code = plugin::string_or(app, "code");
+    if (result.message.empty()) result.message = plugin::string_or(app, "description");
     result.violations = violations_of(details);
     if (result.message.empty() && result.code.empty() && result.violations.empty())
       result.message = response.body.substr(0, 200);  // not Wix's envelope (a proxy, an outage page)
@@ -95,21 +80,6 @@ Error call_error(const ApiResult& result, const std::string& doing) {
   if (result.status == 400 && (!result.violations.empty() || result.code == "WDE0075"))
     return Error("invalid_value", what);
   return Error("invalid_request", what);
-}
-
-std::string url_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace scratch::wix

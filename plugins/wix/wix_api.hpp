@@ -42,7 +42,4 @@ class WixApi {
 // retryable). `doing` says what was attempted.
 plugin::Error call_error(const ApiResult& result, const std::string& doing);
 
-// Percent-encodes a path segment or query value (collection ids may hold "/", e.g. "Members/PublicData").
-std::string url_encode(const std::string& text);
-
 }  // namespace scratch::wix

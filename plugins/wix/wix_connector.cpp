@@ -1,5 +1,6 @@
 // The Wix connector: one site's CMS data collections through the Wix Data API v2.
 #include <scratch/plugin.hpp>
+#include <scratch/plugin_util.hpp>
 
 #include "collections.hpp"
 #include "read_page.hpp"
@@ -15,12 +16,6 @@ using plugin::Call;
 using plugin::Error;
 using plugin::Host;
 using plugin::json;
-
-std::string table_of(const json& request) {
-  const auto it = request.find("table");
-  if (it == request.end() || !it->is_string()) throw Error("invalid_request", "request.table is required");
-  return it->get<std::string>();
-}
 
 // Stateless but for the schema cache (collections.cpp), which is keyed by account.
 class WixConnector : public plugin::Connector {
@@ -52,7 +47,7 @@ class WixConnector : public plugin::Connector {
   json read(Host& host, const Call& call) override {
     const Settings settings = parse_settings(call);
     const WixApi api(host, settings);
-    const CollectionInfo collection = collection_schema(api, table_of(call.request), false);
+    const CollectionInfo collection = collection_schema(api, plugin::request_table(call.request), false);
     host.throw_if_cancelled();
     return read_page(api, collection, call.request);
   }
@@ -60,10 +55,9 @@ class WixConnector : public plugin::Connector {
   json write(Host& host, const Call& call) override {
     const Settings settings = parse_settings(call);
     const WixApi api(host, settings);
-    const json ops = call.request.contains("ops") ? call.request["ops"] : json::array();
-    if (!ops.is_array()) throw Error("invalid_request", "request.ops must be an array");
+    const json ops = plugin::request_ops(call.request);
     // Fresh: values are encoded by the field types, which must be the current ones.
-    const CollectionInfo collection = collection_schema(api, table_of(call.request), true);
+    const CollectionInfo collection = collection_schema(api, plugin::request_table(call.request), true);
     return write_batch(api, host, collection, ops);
   }
 };

@@ -1,7 +1,7 @@
 #include "write_batch.hpp"
 
 #include <deque>
-#include <set>
+#include <scratch/plugin_util.hpp>
 #include <string>
 #include <vector>
 
@@ -12,6 +12,9 @@ namespace scratch::wix {
 
 using plugin::Error;
 using plugin::json;
+using plugin::never_sent;
+using plugin::op_error;
+using plugin::op_ok;
 
 namespace {
 
@@ -21,20 +24,6 @@ struct Request {
   std::string kind;  // create, update, delete, read
   std::vector<std::size_t> ops;
 };
-
-json op_error(const std::string& ref, const std::string& code, const std::string& message, bool retryable) {
-  return {{"ref", ref},
-          {"ok", false},
-          {"error", {{"code", code}, {"message", message}, {"retryable", retryable}}}};
-}
-
-// Host errors that mean the request never left: nothing can have been applied.
-bool never_sent(const std::string& code) {
-  static const std::set<std::string> codes = {"connect_failed",  "dns_failed", "tls_failed",
-                                              "invalid_request", "cancelled",  "rate_limited",
-                                              "unsupported"};
-  return codes.count(code) > 0;
-}
 
 // The contract's code for a bulk item's error (itemMetadata.error.code).
 std::string item_error_code(const std::string& wix_code) {
@@ -70,25 +59,14 @@ class Writer {
   }
 
  private:
-  std::string ref(std::size_t i) const {
-    const json& r = ops_[i].contains("ref") ? ops_[i]["ref"] : json();
-    return r.is_string() ? r.get<std::string>() : r.dump();
-  }
+  std::string ref(std::size_t i) const { return plugin::op_ref(ops_[i]); }
   std::string id(std::size_t i) const { return ops_[i]["id"].get<std::string>(); }
 
   // Checks every op before anything is sent (a malformed call applies nothing), encodes the values (a value
   // that does not fit fails that op alone) and groups the rest into requests.
   std::deque<Request> plan() {
-    for (std::size_t i = 0; i < ops_.size(); ++i) {
-      const json& op = ops_[i];
-      const std::string kind = op.is_object() ? op.value("op", "") : "";
-      if (kind != "create" && kind != "update" && kind != "delete")
-        throw Error("invalid_request", "op " + std::to_string(i) + " is not a create, update or delete");
-      if (kind != "create" && !(op.contains("id") && op["id"].is_string()))
-        throw Error("invalid_request", "op " + std::to_string(i) + " (" + kind + ") has no record id");
-      if (kind != "delete" && op.contains("fields") && !op["fields"].is_object())
-        throw Error("invalid_request", "op " + std::to_string(i) + " has fields that are not an object");
-    }
+    for (std::size_t i = 0; i < ops_.size(); ++i)
+      plugin::checked_op_kind(ops_[i], i);
     std::deque<Request> queue;
     for (std::size_t i = 0; i < ops_.size(); ++i) {
       std::string kind = ops_[i]["op"];
@@ -96,7 +74,7 @@ class Writer {
         try {
           payloads_[i] = encode(i, kind);
         } catch (const Error& e) {
-          results_[i] = op_error(ref(i), e.code(), e.what(), e.retryable());
+          results_[i] = op_error(ref(i), e);
           continue;
         }
         if (kind == "update" && payloads_[i].empty()) kind = "read";
@@ -133,8 +111,8 @@ class Writer {
   ApiResult call(const Request& request) const {
     if (request.kind == "read") {
       const std::size_t i = request.ops.front();
-      return api_.send("GET", "/wix-data/v2/items/" + url_encode(id(i)) +
-                                  "?dataCollectionId=" + url_encode(collection_.id));
+      return api_.send("GET", "/wix-data/v2/items/" + plugin::url_encode(id(i)) +
+                                  "?dataCollectionId=" + plugin::url_encode(collection_.id));
     }
     json body = {{"dataCollectionId", collection_.id}};
     json entries = json::array();
@@ -196,7 +174,7 @@ class Writer {
     for (const std::size_t i : request.ops)
       results_[i] = request.kind == "read" && result.status == 404
                         ? op_error(ref(i), "not_found", e.what(), false)
-                        : op_error(ref(i), e.code(), e.what(), e.retryable());
+                        : op_error(ref(i), e);
   }
 
   // No answer arrived. A create may have been carried out regardless; updates and deletes can be resent.
@@ -219,11 +197,8 @@ class Writer {
   void read_back(const Request& request, const json& body) {
     const std::size_t i = request.ops.front();
     const json item = body.is_object() ? body.value("dataItem", json()) : json();
-    results_[i] = {
-        {"ref", ref(i)},
-        {"ok", true},
-        {"id", id(i)},
-        {"fields", canonical_fields(collection_, item.is_object() ? item.value("data", json()) : json())}};
+    results_[i] = op_ok(
+        ref(i), id(i), canonical_fields(collection_, item.is_object() ? item.value("data", json()) : json()));
   }
 
   // Bulk results: one per item, itemMetadata.originalIndex saying which.
@@ -263,7 +238,7 @@ class Writer {
       const json data = item.is_object() ? item.value("data", json()) : json();
       std::string item_id = request.kind == "create" ? meta.value("id", "") : id(i);
       if (item_id.empty() && data.is_object()) item_id = data.value("_id", "");
-      json result = {{"ref", ref(i)}, {"ok", true}, {"id", item_id}};
+      json result = op_ok(ref(i), item_id);
       if (request.kind != "delete") result["fields"] = canonical_fields(collection_, data);
       results_[i] = std::move(result);
     }

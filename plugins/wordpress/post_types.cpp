@@ -1,9 +1,9 @@
 #include "post_types.hpp"
 
 #include <algorithm>
+#include <scratch/plugin_util.hpp>
 
 #include "field_mapping.hpp"
-#include "url_encode.hpp"
 
 namespace scratch::wordpress {
 
@@ -60,7 +60,7 @@ std::vector<PostType> list_post_types(const WordPressApi& api) {
 }
 
 json describe_table(const WordPressApi& api, const PostType& type) {
-  const ApiResult result = api.send("OPTIONS", "/" + url_encode(type.rest_base));
+  const ApiResult result = api.send("OPTIONS", "/" + plugin::url_encode(type.rest_base));
   if (!result.ok()) throw call_error(result, "reading the schema of " + type.rest_base);
   const json schema = result.body.is_object() ? result.body.value("schema", json()) : json();
   if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object())

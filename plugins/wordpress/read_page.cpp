@@ -1,11 +1,11 @@
 #include "read_page.hpp"
 
 #include <algorithm>
+#include <scratch/plugin_util.hpp>
 
 #include "post_values.hpp"
 #include "read_cursor.hpp"
 #include "spec.hpp"
-#include "url_encode.hpp"
 
 namespace scratch::wordpress {
 
@@ -35,7 +35,7 @@ long long header_number(const ApiResult& result, const char* name, long long fal
 // shrank since the cursor was made, so it is asked again by offset, which answers with the new total.
 Listing list(const WordPressApi& api, const std::string& table, int page_size, long long offset) {
   const std::string base =
-      "/" + url_encode(table) +
+      "/" + plugin::url_encode(table) +
       "?context=edit&status=any&orderby=id&order=asc&per_page=" + std::to_string(page_size);
   const bool by_page = offset % page_size == 0;
   std::string path = by_page ? base + "&page=" + std::to_string(offset / page_size + 1)

@@ -1,18 +1,16 @@
 #include "settings.hpp"
 
+#include <scratch/plugin_util.hpp>
+
 #include "spec.hpp"
 
 namespace scratch::wordpress {
 
 using plugin::Error;
 using plugin::json;
+using plugin::string_or;
 
 namespace {
-
-std::string string_or(const json& object, const char* key, const std::string& fallback) {
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
 
 bool ends_with(const std::string& text, const std::string& tail) {
   return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
@@ -37,7 +35,7 @@ Settings parse_settings(const plugin::Call& call) {
       }
     }
   }
-  if (s.site_url.rfind("http://", 0) != 0 && s.site_url.rfind("https://", 0) != 0) {
+  if (!plugin::is_http_url(s.site_url)) {
     throw Error(
         "invalid_config",
         "config.site_url must be the site's address starting with https:// (it is \"" + s.site_url + "\")");
@@ -55,10 +53,8 @@ Settings parse_settings(const plugin::Call& call) {
     for (const auto& t : *types)
       if (t.is_string() && !t.get<std::string>().empty()) s.post_types.push_back(t.get<std::string>());
   }
-  const auto rate = call.config.find("requests_per_second");
-  s.requests_per_second = rate != call.config.end() && rate->is_number() && rate->get<double>() > 0
-                              ? rate->get<double>()
-                              : kDefaultRequestsPerSecond;
+  s.requests_per_second =
+      plugin::positive_number_or(call.config, "requests_per_second", kDefaultRequestsPerSecond);
 
   s.username = string_or(call.credentials, "username", "");
   s.application_password = string_or(call.credentials, "application_password", "");

@@ -1,5 +1,7 @@
 #include "wp_api.hpp"
 
+#include <scratch/plugin_util.hpp>
+
 #include "base64.hpp"
 
 namespace scratch::wordpress {
@@ -23,24 +25,15 @@ std::string ApiResult::describe() const {
 }
 
 ApiResult WordPressApi::send(const std::string& method, const std::string& path, const json& body) const {
-  plugin::HttpRequest request;
-  request.method = method;
-  request.url = settings_.api_root + path;
-  request.headers["authorization"] =
-      "Basic " + base64_encode(settings_.username + ":" + settings_.application_password);
-  request.headers["accept"] = "application/json";
-  if (!body.is_null()) {
-    request.headers["content-type"] = "application/json";
-    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  request.requests_per_second = settings_.requests_per_second;
-  const plugin::HttpResponse response = host_.http(request);
+  const plugin::HttpResponse response = host_.http(plugin::json_request(
+      method, settings_.api_root + path,
+      "Basic " + base64_encode(settings_.username + ":" + settings_.application_password), body,
+      settings_.requests_per_second));
 
   ApiResult result;
   result.status = response.status;
   result.headers = response.headers;
-  result.body = json::parse(response.body, nullptr, false);
-  if (result.body.is_discarded()) result.body = json();
+  result.body = plugin::parse_lenient(response.body);
   if (!result.ok()) {
     if (result.body.is_object()) {
       result.code = result.body.value("code", "");

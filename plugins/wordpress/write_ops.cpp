@@ -1,33 +1,21 @@
 #include "write_ops.hpp"
 
 #include <cctype>
-#include <set>
+#include <scratch/plugin_util.hpp>
 #include <string>
 #include <vector>
 
 #include "post_values.hpp"
-#include "url_encode.hpp"
 
 namespace scratch::wordpress {
 
 using plugin::Error;
 using plugin::json;
+using plugin::never_sent;
+using plugin::op_error;
+using plugin::op_ok;
 
 namespace {
-
-json op_error(const std::string& ref, const std::string& code, const std::string& message, bool retryable) {
-  return {{"ref", ref},
-          {"ok", false},
-          {"error", {{"code", code}, {"message", message}, {"retryable", retryable}}}};
-}
-
-// Host errors that mean the request never left: nothing can have been applied.
-bool never_sent(const std::string& code) {
-  static const std::set<std::string> codes = {"connect_failed",  "dns_failed", "tls_failed",
-                                              "invalid_request", "cancelled",  "rate_limited",
-                                              "unsupported"};
-  return codes.count(code) > 0;
-}
 
 bool numeric_id(const std::string& id) {
   if (id.empty() || id.size() > 19) return false;
@@ -59,10 +47,7 @@ class Writer {
   }
 
  private:
-  std::string ref(std::size_t i) const {
-    const json& r = ops_[i].contains("ref") ? ops_[i]["ref"] : json();
-    return r.is_string() ? r.get<std::string>() : r.dump();
-  }
+  std::string ref(std::size_t i) const { return plugin::op_ref(ops_[i]); }
   std::string kind(std::size_t i) const { return ops_[i].value("op", ""); }
   std::string id(std::size_t i) const { return ops_[i].value("id", ""); }
   std::string what(std::size_t i) const {
@@ -71,16 +56,8 @@ class Writer {
 
   // A malformed call applies nothing.
   void check_ops() const {
-    for (std::size_t i = 0; i < ops_.size(); ++i) {
-      const json& op = ops_[i];
-      const std::string k = op.is_object() ? op.value("op", "") : "";
-      if (k != "create" && k != "update" && k != "delete")
-        throw Error("invalid_request", "op " + std::to_string(i) + " is not a create, update or delete");
-      if (k != "create" && !(op.contains("id") && op["id"].is_string()))
-        throw Error("invalid_request", "op " + std::to_string(i) + " (" + k + ") has no record id");
-      if (k != "delete" && op.contains("fields") && !op["fields"].is_object())
-        throw Error("invalid_request", "op " + std::to_string(i) + " has fields that are not an object");
-    }
+    for (std::size_t i = 0; i < ops_.size(); ++i)
+      plugin::checked_op_kind(ops_[i], i);
   }
 
   void apply(std::size_t i) {
@@ -98,11 +75,11 @@ class Writer {
         return;
       }
     }
-    const std::string item = "/" + url_encode(table_) + "/" + id(i);
+    const std::string item = "/" + plugin::url_encode(table_) + "/" + id(i);
     ApiResult result;
     try {
       if (k == "create") {
-        result = api_.send("POST", "/" + url_encode(table_), body);
+        result = api_.send("POST", "/" + plugin::url_encode(table_), body);
       } else if (k == "update") {
         result = api_.send("POST", item, body);  // POST on an item is WordPress's partial update
       } else {
@@ -123,7 +100,7 @@ class Writer {
     applied_any_ = true;
     const std::string k = kind(i);
     if (k == "delete") {
-      results_[i] = {{"ref", ref(i)}, {"ok", true}, {"id", id(i)}};
+      results_[i] = op_ok(ref(i), id(i));
       return;
     }
     const json& post = result.body;
@@ -133,11 +110,11 @@ class Writer {
                                    "WordPress answered the create with " + std::to_string(result.status) +
                                        " but no post; it may or may not have been created",
                                    false)
-                        : json{{"ref", ref(i)}, {"ok", true}, {"id", id(i)}};
+                        : op_ok(ref(i), id(i));
       return;
     }
     const json record = post_record(post);
-    results_[i] = {{"ref", ref(i)}, {"ok", true}, {"id", record["id"]}, {"fields", record["fields"]}};
+    results_[i] = op_ok(ref(i), record["id"], record["fields"]);
   }
 
   void refused(std::size_t i, const ApiResult& result) {
@@ -175,7 +152,7 @@ class Writer {
       return;
     }
     const Error e = call_error(result, what(i));
-    results_[i] = op_error(ref(i), e.code(), e.what(), e.retryable());
+    results_[i] = op_error(ref(i), e);
   }
 
   // No answer arrived. A create may have been carried out regardless; updates and deletes can be resent.
@@ -214,12 +191,9 @@ class Writer {
 }  // namespace
 
 json write_ops(const WordPressApi& api, const json& request) {
-  const auto table = request.find("table");
-  if (table == request.end() || !table->is_string())
-    throw Error("invalid_request", "request.table is required");
-  const json ops = request.contains("ops") ? request["ops"] : json::array();
-  if (!ops.is_array()) throw Error("invalid_request", "request.ops must be an array");
-  return Writer(api, table->get<std::string>(), ops).run();
+  const std::string table = plugin::request_table(request);
+  const json ops = plugin::request_ops(request);
+  return Writer(api, table, ops).run();
 }
 
 }  // namespace scratch::wordpress

@@ -1,5 +1,6 @@
 #include "read_page.hpp"
 
+#include <scratch/plugin_util.hpp>
 #include <string>
 #include <vector>
 
@@ -7,7 +8,6 @@
 #include "read_cursor.hpp"
 #include "record_fields.hpp"
 #include "spec.hpp"
-#include "url_encode.hpp"
 
 namespace scratch::youtube {
 
@@ -52,8 +52,9 @@ json fetch_videos(const YouTubeApi& api, const std::vector<std::string>& ids) {
   std::string list;
   for (const auto& id : ids)
     list += (list.empty() ? "" : ",") + id;
-  const ApiResult result = api.get("/videos?part=" + url_encode("snippet,status,statistics,contentDetails") +
-                                   "&id=" + url_encode(list));
+  const ApiResult result =
+      api.get("/videos?part=" + plugin::url_encode("snippet,status,statistics,contentDetails") +
+              "&id=" + plugin::url_encode(list));
   if (!result.ok())
     throw call_error(result, "reading the details of " + std::to_string(ids.size()) + " videos");
   json by_id = json::object();
@@ -76,9 +77,9 @@ json read_videos(const YouTubeApi& api, const json& request) {
     playlist = uploads.get<std::string>();
   }
 
-  std::string path = "/playlistItems?part=contentDetails&playlistId=" + url_encode(playlist) +
+  std::string path = "/playlistItems?part=contentDetails&playlistId=" + plugin::url_encode(playlist) +
                      "&maxResults=" + std::to_string(page_size_of(request));
-  if (cursor) path += "&pageToken=" + url_encode(cursor->page_token);
+  if (cursor) path += "&pageToken=" + plugin::url_encode(cursor->page_token);
   const ApiResult items = api.get(path);
   if (items.status == 404 && !cursor) {
     // A channel that never uploaded may have no uploads playlist yet.
@@ -105,10 +106,10 @@ json read_videos(const YouTubeApi& api, const json& request) {
 
 json read_playlists(const YouTubeApi& api, const json& request) {
   const std::optional<ReadCursor> cursor = decode_cursor(request.value("cursor", json()));
-  std::string path = "/playlists?part=" + url_encode("snippet,status,contentDetails") +
+  std::string path = "/playlists?part=" + plugin::url_encode("snippet,status,contentDetails") +
                      channel_filter(api.settings(), "channelId") +
                      "&maxResults=" + std::to_string(page_size_of(request));
-  if (cursor) path += "&pageToken=" + url_encode(cursor->page_token);
+  if (cursor) path += "&pageToken=" + plugin::url_encode(cursor->page_token);
   const ApiResult result = api.get(path);
   if (!result.ok()) throw list_error(result, "listing the channel's playlists");
   json records = json::array();

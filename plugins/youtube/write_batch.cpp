@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <scratch/plugin_util.hpp>
 #include <string>
 #include <vector>
 
 #include "read_page.hpp"
 #include "record_fields.hpp"
-#include "url_encode.hpp"
 #include "video_update.hpp"
 
 namespace scratch::youtube {
@@ -16,16 +16,6 @@ using plugin::Error;
 using plugin::json;
 
 namespace {
-
-json failure(const json& ref, const std::string& code, const std::string& message, bool retryable) {
-  return {{"ref", ref},
-          {"ok", false},
-          {"error", {{"code", code}, {"message", message}, {"retryable", retryable}}}};
-}
-
-json failure(const json& ref, const Error& error) {
-  return failure(ref, error.code(), error.what(), error.retryable());
-}
 
 // Why the ops after a refusal are not sent at all: a spent quota or a refused token fails them too, and
 // every PUT would cost 50 units or another refusal.
@@ -45,11 +35,12 @@ json write_videos(const YouTubeApi& api, plugin::Host& host, const json& ops) {
     const json ref = op.is_object() ? op.value("ref", json()) : json();
     const std::string kind = op.is_object() ? op.value("op", "") : "";
     if (kind == "create" || kind == "delete") {
-      results[i] = failure(
+      results[i] = plugin::op_error(
           ref, "read_only",
           "the YouTube connector cannot " + kind + " videos: upload or delete them in YouTube Studio", false);
     } else if (kind != "update" || !op.contains("id") || !op["id"].is_string()) {
-      results[i] = failure(ref, "invalid_request", "each op needs op \"update\" and a video id", false);
+      results[i] =
+          plugin::op_error(ref, "invalid_request", "each op needs op \"update\" and a video id", false);
     } else {
       updates.push_back(i);
       const std::string id = op["id"].get<std::string>();
@@ -75,40 +66,40 @@ json write_videos(const YouTubeApi& api, plugin::Host& host, const json& ops) {
     const json ref = op.value("ref", json());
     const std::string id = op["id"].get<std::string>();
     if (stop) {
-      results[i] = failure(ref, stop->code, stop->message + " (not sent)", stop->retryable);
+      results[i] = plugin::op_error(ref, stop->code, stop->message + " (not sent)", stop->retryable);
       continue;
     }
     if (host.cancelled()) {
       if (!applied) throw Error("cancelled", "the call was cancelled", true);
       stop = Stop{"cancelled", "the publish was cancelled before this video", true};
-      results[i] = failure(ref, stop->code, stop->message, true);
+      results[i] = plugin::op_error(ref, stop->code, stop->message, true);
       continue;
     }
     if (!current.contains(id)) {
-      results[i] =
-          failure(ref, "not_found", "YouTube has no video " + id + " on this channel (deleted?)", false);
+      results[i] = plugin::op_error(ref, "not_found",
+                                    "YouTube has no video " + id + " on this channel (deleted?)", false);
       continue;
     }
     VideoUpdate update;
     try {
       update = build_update(current[id], op.value("fields", json::object()));
     } catch (const Error& e) {
-      results[i] = failure(ref, e);
+      results[i] = plugin::op_error(ref, e);
       continue;
     }
 
     ApiResult answer;
     try {
-      answer = api.send("PUT", "/videos?part=" + url_encode(update.parts), update.body);
+      answer = api.send("PUT", "/videos?part=" + plugin::url_encode(update.parts), update.body);
     } catch (const Error& e) {
       // No answer: the PUT may or may not have landed, but sending it again is harmless.
-      results[i] = failure(ref, e.code(), "updating video " + id + ": " + e.what(), true);
+      results[i] = plugin::op_error(ref, e.code(), "updating video " + id + ": " + e.what(), true);
       continue;
     }
     if (answer.ok()) {
       applied = true;
       current[id] = merge_answer(current[id], answer.body);
-      results[i] = {{"ref", ref}, {"ok", true}, {"id", id}, {"fields", video_fields(current[id])}};
+      results[i] = plugin::op_ok(ref, id, video_fields(current[id]));
       continue;
     }
     const Error error = call_error(answer, "updating video " + id);
@@ -118,15 +109,16 @@ json write_videos(const YouTubeApi& api, plugin::Host& host, const json& ops) {
       // Nothing changed yet: the whole call failing lets the host wait (429) or report it once.
       if (!applied && !answer.quota_exceeded()) throw error;
       stop = Stop{error.code(), error.what(), error.retryable()};
-      results[i] = failure(ref, error);
+      results[i] = plugin::op_error(ref, error);
       continue;
     }
     if (answer.status >= 500) {
       // An update is safe to send again: the next publish retries it.
-      results[i] = failure(ref, "connection_failed", error.what(), true);
+      results[i] = plugin::op_error(ref, "connection_failed", error.what(), true);
       continue;
     }
-    results[i] = failure(ref, error_code_of(answer),
+    results[i] =
+        plugin::op_error(ref, error_code_of(answer),
                          "YouTube refused the update of video " + id + ": " + answer.describe(), false);
   }
   return {{"results", json(results)}};

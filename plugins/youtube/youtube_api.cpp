@@ -1,5 +1,7 @@
 #include "youtube_api.hpp"
 
+#include <scratch/plugin_util.hpp>
+
 namespace scratch::youtube {
 
 using plugin::Error;
@@ -23,22 +25,13 @@ std::string ApiResult::describe() const {
 
 ApiResult YouTubeApi::send(const std::string& method, const std::string& path_and_query,
                            const json& body) const {
-  plugin::HttpRequest request;
-  request.method = method;
-  request.url = settings_.base_url + path_and_query;
-  request.headers["authorization"] = "Bearer " + settings_.access_token;
-  request.headers["accept"] = "application/json";
-  if (!body.is_null()) {
-    request.headers["content-type"] = "application/json";
-    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  }
-  request.requests_per_second = settings_.requests_per_second;
-  const plugin::HttpResponse response = host_.http(request);
+  const plugin::HttpResponse response = host_.http(
+      plugin::json_request(method, settings_.base_url + path_and_query, "Bearer " + settings_.access_token,
+                           body, settings_.requests_per_second));
 
   ApiResult result;
   result.status = response.status;
-  result.body = json::parse(response.body, nullptr, false);
-  if (result.body.is_discarded()) result.body = json();
+  result.body = plugin::parse_lenient(response.body);
   if (!result.ok()) {
     const json error = result.body.is_object() ? result.body.value("error", json()) : json();
     if (error.is_object()) {

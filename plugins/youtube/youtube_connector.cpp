@@ -1,6 +1,7 @@
 // The YouTube connector: a channel's uploaded videos (editable snippet and status fields) and its playlists
 // through the YouTube Data API v3. Stateless: everything a later page needs is in the cursor.
 #include <scratch/plugin.hpp>
+#include <scratch/plugin_util.hpp>
 
 #include "channel.hpp"
 #include "read_page.hpp"
@@ -19,9 +20,7 @@ using plugin::Host;
 using plugin::json;
 
 std::string table_of(const json& request) {
-  const auto it = request.find("table");
-  if (it == request.end() || !it->is_string()) throw Error("invalid_request", "request.table is required");
-  const std::string table = it->get<std::string>();
+  const std::string table = plugin::request_table(request);
   if (table != kVideosTable && table != kPlaylistsTable)
     throw Error("not_found", "the YouTube connector has no table " + table + " (only videos and playlists)");
   return table;
@@ -58,8 +57,7 @@ class YouTubeConnector : public plugin::Connector {
     const YouTubeApi api(host, settings);
     if (table_of(call.request) != kVideosTable)
       throw Error("read_only", "YouTube playlists are read-only in this connector");
-    const json ops = call.request.contains("ops") ? call.request["ops"] : json::array();
-    if (!ops.is_array()) throw Error("invalid_request", "request.ops must be an array");
+    const json ops = plugin::request_ops(call.request);
     return write_videos(api, host, ops);
   }
 };

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 
@@ -24,8 +23,7 @@ class AirtableTest : public SaasTest {
   // The emulator with `seed` projects; the 429 lockout is 1 s here (Airtable's is 30 s).
   void start_emulator(int seed, json knobs = json::object()) {
     knobs["penalty_seconds"] = 1;
-    emu_ = std::make_unique<EmulatorProcess>("airtable", knobs, seed);
-    const json state = emu_->state();
+    const json state = start_service("airtable", knobs, seed).state();
     for (const auto& t : state["bases"][0]["tables"])
       table_ids_[t["name"].get<std::string>()] = t["id"].get<std::string>();
   }
@@ -33,7 +31,7 @@ class AirtableTest : public SaasTest {
   std::string account(const std::string& token = kToken, const std::string& base_id = kBaseId) {
     return create_account(
         user, "airtable",
-        {{"base_url", emu_->base_url() + "/v0"}, {"base_id", base_id}, {"rate_limit_penalty_seconds", 1}},
+        {{"base_url", emu().base_url() + "/v0"}, {"base_id", base_id}, {"rate_limit_penalty_seconds", 1}},
         {{"api_key", token}});
   }
 
@@ -46,28 +44,18 @@ class AirtableTest : public SaasTest {
 
   // The Projects table as the emulator stores it, and its records by id.
   json projects_state() const {
-    const json state = emu_->state();
+    const json state = emu().state();
     for (const auto& t : state["bases"][0]["tables"])
       if (t["name"] == "Projects") return t;
     ADD_FAILURE() << "no Projects table in the emulator";
     return nullptr;
   }
   static std::map<std::string, json> by_id(const json& table_state) {
-    std::map<std::string, json> out;
-    for (const auto& r : table_state["records"])
-      out[r["id"].get<std::string>()] = r;
-    return out;
+    return index_by(table_state["records"]);
   }
   // The id of seeded project i (1-based: creation order).
   static std::string project_id(const json& table_state, int i) {
     return table_state["records"][i - 1]["id"];
-  }
-
-  // The snapshot's record for a remote id (asserts there is one).
-  json record_for(const Downloaded& d, const std::string& remote_id) {
-    const json r = by_remote_id(all_records(user, d.snapshot_id, d.table_id), remote_id);
-    EXPECT_FALSE(r.is_null()) << "no record with remote id " << remote_id;
-    return r;
   }
 
   // Records whose stored Name is `name`.
@@ -78,17 +66,9 @@ class AirtableTest : public SaasTest {
     return n;
   }
 
-  std::unique_ptr<EmulatorProcess> emu_;
   std::map<std::string, std::string> table_ids_;
   std::map<std::string, std::string> fid_;
 };
-
-std::set<std::string> failed_ids(const json& result) {
-  std::set<std::string> out;
-  for (const auto& f : result.value("failures", json::array()))
-    out.insert(str(f.at("record_id")));
-  return out;
-}
 
 // a. Account, check, schema mapping, a 1,050-record download over 11 pages, edits of every kind of field,
 // two creates, two deletes, publish, and exactly those changes in Airtable.
@@ -124,12 +104,8 @@ TEST_F(AirtableTest, FullRoundTripChangesExactlyWhatWasEdited) {
       {"Team count", {"number", true}},  {"Team size total", {"number", true}},
       {"Team names", {"json", true}},    {"AI summary", {"json", true}},
   };
-  ASSERT_EQ(projects["fields"].size(), expected_types.size()) << projects.dump();
+  ASSERT_NO_FATAL_FAILURE(expect_field_types(projects, expected_types, "name"));
   for (const auto& f : projects["fields"]) {
-    const auto it = expected_types.find(f["name"]);
-    ASSERT_NE(it, expected_types.end()) << f.dump();
-    EXPECT_EQ(f["type"], it->second.first) << f.dump();
-    EXPECT_EQ(f["read_only"], it->second.second) << f.dump();
     EXPECT_EQ(f["id"].get<std::string>().rfind("fld", 0), 0u) << "fields are keyed by id: " << f.dump();
   }
   for (const auto& f : projects["fields"]) {
@@ -142,13 +118,13 @@ TEST_F(AirtableTest, FullRoundTripChangesExactlyWhatWasEdited) {
 
   const json before = projects_state();
   const auto before_by_id = by_id(before);
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, table_ids_.at("Projects"));
   ASSERT_FALSE(d.table_id.empty());
   const json records = all_records(user, d.snapshot_id, d.table_id);
   ASSERT_EQ(records.size(), 1050u);
   int list_requests = 0;
-  for (const auto& r : emu_->requests())
+  for (const auto& r : emu().requests())
     if (r["method"] == "GET" && r["path"] == "/v0/" + std::string(kBaseId) + "/" + table_ids_.at("Projects"))
       ++list_requests;
   EXPECT_EQ(list_requests, 11) << "1,050 records in pages of 100";
@@ -185,7 +161,7 @@ TEST_F(AirtableTest, FullRoundTripChangesExactlyWhatWasEdited) {
   // Edits across the field types.
   const std::string id1 = project_id(before, 1), id5 = project_id(before, 5), id7 = project_id(before, 7);
   const std::string id10 = project_id(before, 10), id11 = project_id(before, 11);
-  const std::string team1 = by_id(emu_->state()["bases"][0]["tables"][1]).begin()->first;
+  const std::string team1 = by_id(emu().state()["bases"][0]["tables"][1]).begin()->first;
   const json rec1 = by_remote_id(records, id1), rec5 = by_remote_id(records, id5);
   const json rec7 = by_remote_id(records, id7);
   const json ada = by_remote_id(records, project_id(before, 3))["values"][fid("Owner")];
@@ -246,14 +222,9 @@ TEST_F(AirtableTest, FullRoundTripChangesExactlyWhatWasEdited) {
   auto after_by_id = by_id(after);
   ASSERT_EQ(after["records"].size(), 1050u);
   EXPECT_EQ(after_by_id.count(id10) + after_by_id.count(id11), 0u);
-  std::set<std::string> new_ids;
-  for (const auto& [id, r] : after_by_id)
-    if (!before_by_id.count(id)) new_ids.insert(id);
+  const std::set<std::string> new_ids = added_ids(before_by_id, after_by_id);
   ASSERT_EQ(new_ids.size(), 2u);
-  for (const auto& [id, r] : before_by_id) {
-    if (id == id1 || id == id5 || id == id7 || id == id10 || id == id11) continue;
-    ASSERT_EQ(after_by_id.at(id).dump(), r.dump()) << "record " << id << " was not edited";
-  }
+  ASSERT_TRUE(unchanged_except(before_by_id, after_by_id, {id1, id5, id7, id10, id11}, "record"));
   const auto expect_edited = [&](const std::string& id, json expected_fields) {
     const json& was = before_by_id.at(id);
     const json& now = after_by_id.at(id);
@@ -317,7 +288,7 @@ TEST_F(AirtableTest, FullRoundTripChangesExactlyWhatWasEdited) {
                        {fid("Barcode"), {{"text", "X1"}}},
                        {fid("Priority"), 3}}));
   EXPECT_EQ(after_by_id.at(created_two)["fields"], json({{fid("Name"), "Created two"}}));
-  EXPECT_EQ(emu_->state()["bases"][0]["tables"][1]["records"].size(), 5u) << "Teams untouched";
+  EXPECT_EQ(emu().state()["bases"][0]["tables"][1]["records"].size(), 5u) << "Teams untouched";
 
   // The snapshot: nothing left to publish; records carry what Airtable stored (computed fields included).
   const json table = user.get_ok(table_path(d.snapshot_id, d.table_id));
@@ -411,8 +382,8 @@ TEST_F(AirtableTest, ACreateAnsweredWith500IsNotSentAgain) {
   const json faults = json::array(
       {{{"nth", 1}, {"status", 500}, {"apply", true}, {"method", "POST"}, {"path", table_path_re}},
        {{"nth", 1}, {"status", 500}, {"apply", false}, {"method", "PATCH"}, {"path", table_path_re}}});
-  emu_->knobs({{"fail", faults}});
-  emu_->reset_log();
+  emu().knobs({{"fail", faults}});
+  emu().reset_log();
   const json first = publish(user, d.snapshot_id);
   ASSERT_EQ(first.value("state", ""), "succeeded") << first.dump();
   EXPECT_EQ(first["result"].value("status", ""), "completed_with_errors") << first.dump();
@@ -428,11 +399,11 @@ TEST_F(AirtableTest, ACreateAnsweredWith500IsNotSentAgain) {
   const json failed_update = user.get_ok(records_path(d.snapshot_id, d.table_id) + "/" + edited);
   EXPECT_EQ(failed_update["publish_error"].value("retryable", false), true) << failed_update.dump();
 
-  emu_->knobs({{"fail", json::array()}});
+  emu().knobs({{"fail", json::array()}});
   const json second = publish(user, d.snapshot_id);
   ASSERT_EQ(second.value("state", ""), "succeeded") << second.dump();
   int posts = 0;
-  for (const auto& r : emu_->requests())
+  for (const auto& r : emu().requests())
     if (r["method"] == "POST") ++posts;
   EXPECT_EQ(posts, 1) << "the ambiguous creates were not sent again";
   const json state = projects_state();
@@ -450,7 +421,7 @@ TEST_F(AirtableTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   const std::string acc = account();
   learn_fields(find_table(account_tables(user, acc), table_ids_.at("Projects")));
   const json before = projects_state();
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, table_ids_.at("Projects"));
   const json records = all_records(user, d.snapshot_id, d.table_id);
   ASSERT_EQ(records.size(), 1000u);
@@ -463,19 +434,11 @@ TEST_F(AirtableTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
-  const json stats = emu_->stats();
-  EXPECT_LE(stats.value("max_per_second", 99), 5) << stats.dump();
-  EXPECT_FALSE(stats["by_status"].contains("429")) << stats.dump();
+  const json stats = expect_rate_kept(5);
   EXPECT_GE(stats.value("requests", 0), 17) << stats.dump();
   EXPECT_EQ(projects_state()["records"].size(), 1001u);
 
-  emu_->knobs({{"storm_429", 3}});
-  emu_->reset_log();
-  const json again = download(user, d.snapshot_id);
-  ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
-  EXPECT_EQ(all_records(user, d.snapshot_id, d.table_id).size(), 1001u);
-  const json storm = emu_->stats();
-  EXPECT_EQ(storm["by_status"].value("429", 0), 3) << storm.dump();
+  expect_storm_waited_out(d, 1001u);
 }
 
 // An offset that expires mid-download (422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE) is recovered from.
@@ -486,8 +449,8 @@ TEST_F(AirtableTest, AnExpiredOffsetIsResumedAfterTheLastRecord) {
   // The second list request (page 2, with an offset) waits past the offset's lifetime and finds it gone.
   const std::string list_re = "^/v0/" + std::string(kBaseId) + "/" + table_ids_.at("Projects") + "$";
   const json delays = json::array({{{"nth", 2}, {"seconds", 1.0}, {"method", "GET"}, {"path", list_re}}});
-  emu_->knobs({{"delay", delays}});
-  emu_->reset_log();
+  emu().knobs({{"delay", delays}});
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, table_ids_.at("Projects"));
   const json records = all_records(user, d.snapshot_id, d.table_id);
   EXPECT_EQ(records.size(), 350u);
@@ -495,28 +458,21 @@ TEST_F(AirtableTest, AnExpiredOffsetIsResumedAfterTheLastRecord) {
   for (const auto& r : records)
     remote.insert(str(r["remote_id"]));
   EXPECT_EQ(remote.size(), 350u);
-  EXPECT_EQ(emu_->stats()["by_status"].value("422", 0), 1) << emu_->stats().dump();
+  EXPECT_EQ(emu().stats()["by_status"].value("422", 0), 1) << emu().stats().dump();
 }
 
 // e. A token Airtable refuses: the check says so, naming the service and what to fix.
 TEST_F(AirtableTest, ABadTokenFailsTheCheckClearly) {
   start_emulator(1);
   const auto bad = check_account(user, account("patWrongToken"));
-  EXPECT_EQ(bad.status, 502) << bad.body;
-  const json body = json::parse(bad.body);
-  EXPECT_EQ(body.value("code", ""), "connector_error") << bad.body;
-  EXPECT_EQ(body["connector_error"].value("code", ""), "auth_failed") << bad.body;
-  const std::string message = body["connector_error"].value("message", "");
+  const std::string message = expect_connector_error(bad, "auth_failed");
   EXPECT_NE(message.find("Airtable refused the personal access token"), std::string::npos) << message;
   EXPECT_NE(message.find("401 AUTHENTICATION_REQUIRED"), std::string::npos) << message;
   EXPECT_NE(message.find("api_key"), std::string::npos) << message;
   EXPECT_EQ(message.find("patWrongToken"), std::string::npos) << "never echo the token";
 
   const auto wrong_base = check_account(user, account(kToken, "appNoSuchBase0000"));
-  EXPECT_EQ(wrong_base.status, 502) << wrong_base.body;
-  const json wb = json::parse(wrong_base.body);
-  EXPECT_EQ(wb["connector_error"].value("code", ""), "auth_failed") << wrong_base.body;
-  EXPECT_NE(wb["connector_error"].value("message", "").find("appNoSuchBase0000"), std::string::npos)
+  EXPECT_NE(expect_connector_error(wrong_base, "auth_failed").find("appNoSuchBase0000"), std::string::npos)
       << wrong_base.body;
 }
 

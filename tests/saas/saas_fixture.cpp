@@ -1,5 +1,6 @@
 #include "saas_fixture.hpp"
 
+#include "snapshots/sync/sync_helpers.hpp"
 #include "support/random_hex.hpp"
 
 namespace scratch::test {
@@ -59,6 +60,73 @@ json SaasTest::create_record(const ApiUser& as, const Downloaded& d, const json&
 
 void SaasTest::delete_record(const ApiUser& as, const Downloaded& d, const std::string& record_id) {
   as.del_ok(d.records + "/" + record_id, 200);
+}
+
+EmulatorProcess& SaasTest::start_service(const std::string& service, const json& knobs, int seed) {
+  emu_ = std::make_unique<EmulatorProcess>(service, knobs, seed);
+  return *emu_;
+}
+
+int SaasTest::count_requests(const std::string& method, const std::string& path) const {
+  int n = 0;
+  for (const auto& r : emu().requests())
+    if (r["method"] == method && r["path"] == path) ++n;
+  return n;
+}
+
+json SaasTest::record_for(const Downloaded& d, const std::string& remote_id) {
+  const json r = by_remote_id(all_records(user, d.snapshot_id, d.table_id), remote_id);
+  EXPECT_FALSE(r.is_null()) << "no record with remote id " << remote_id;
+  return r;
+}
+
+json SaasTest::expect_rate_kept(int max_per_second) {
+  const json stats = emu().stats();
+  EXPECT_LE(stats.value("max_per_second", 99), max_per_second) << stats.dump();
+  EXPECT_FALSE(stats["by_status"].contains("429")) << stats.dump();
+  return stats;
+}
+
+void SaasTest::expect_storm_waited_out(const Downloaded& d, std::size_t expected_records, const json& knobs) {
+  emu().knobs(knobs);
+  emu().reset_log();
+  const json again = download(user, d.snapshot_id);
+  ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
+  EXPECT_EQ(all_records(user, d.snapshot_id, d.table_id).size(), expected_records);
+  const json storm = emu().stats();
+  EXPECT_EQ(storm["by_status"].value("429", 0), knobs.value("storm_429", 0)) << storm.dump();
+}
+
+std::string SaasTest::expect_connector_error(const HttpResponse& answer, const std::string& code) {
+  EXPECT_EQ(answer.status, 502) << answer.body;
+  const json body = json::parse(answer.body);
+  EXPECT_EQ(body.value("code", ""), "connector_error") << answer.body;
+  EXPECT_EQ(body["connector_error"].value("code", ""), code) << answer.body;
+  return body["connector_error"].value("message", "");
+}
+
+void SaasTest::expect_field_types(const json& table, const FieldTypes& expected, const std::string& key) {
+  ASSERT_EQ(table["fields"].size(), expected.size()) << table.dump();
+  for (const auto& f : table["fields"]) {
+    const auto it = expected.find(f[key]);
+    ASSERT_NE(it, expected.end()) << f.dump();
+    EXPECT_EQ(f["type"], it->second.first) << f.dump();
+    EXPECT_EQ(f["read_only"], it->second.second) << f.dump();
+  }
+}
+
+std::set<std::string> SaasTest::failed_ids(const json& publish_result) {
+  std::set<std::string> out;
+  for (const auto& f : publish_result.value("failures", json::array()))
+    out.insert(sync::str(f.at("record_id")));
+  return out;
+}
+
+std::map<std::string, json> SaasTest::index_by(const json& list, const std::string& key) {
+  std::map<std::string, json> out;
+  for (const auto& item : list)
+    out[item.at(key).get<std::string>()] = item;
+  return out;
 }
 
 }  // namespace scratch::test

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 
@@ -24,28 +23,23 @@ constexpr const char* kQueryPath = "/wix-data/v2/items/query";
 
 class WixTest : public SaasTest {
  protected:
-  void start_emulator(int seed, const json& knobs = json::object()) {
-    emu_ = std::make_unique<EmulatorProcess>("wix", knobs, seed);
-  }
+  void start_emulator(int seed, const json& knobs = json::object()) { start_service("wix", knobs, seed); }
 
   std::string account(const std::string& key = kApiKey, const std::string& site = kSiteId) {
-    return create_account(user, "wix", {{"base_url", emu_->base_url()}, {"site_id", site}},
+    return create_account(user, "wix", {{"base_url", emu().base_url()}, {"site_id", site}},
                           {{"api_key", key}});
   }
 
   // A collection as the emulator stores it: {id, fields, items: [data...], references: {field: {id: [ids]}}}.
   json collection_state(const std::string& id = kBooks) const {
-    const json state = emu_->state();
+    const json state = emu().state();
     for (const auto& c : state["collections"])
       if (c["id"] == id) return c;
     ADD_FAILURE() << "no collection " << id << " in the emulator";
     return json::object();
   }
   static std::map<std::string, json> by_id(const json& collection) {
-    std::map<std::string, json> out;
-    for (const auto& item : collection["items"])
-      out[item["_id"].get<std::string>()] = item;
-    return out;
+    return index_by(collection["items"], "_id");
   }
   // The id of seeded book i (1-based: insertion order).
   static std::string book_id(const json& collection, int i) { return collection["items"][i - 1]["_id"]; }
@@ -55,28 +49,12 @@ class WixTest : public SaasTest {
       if (item.value("title", json()) == json(title)) ++n;
     return n;
   }
-  // Requests of the log with this method and path.
-  int requests_to(const std::string& method, const std::string& path) const {
-    int n = 0;
-    for (const auto& r : emu_->requests())
-      if (r["method"] == method && r["path"] == path) ++n;
-    return n;
-  }
   json record(const Downloaded& d, const std::string& local_id) {
     return user.get_ok(records_path(d.snapshot_id, d.table_id) + "/" + local_id);
   }
 
   void refused_value_fails_alone(const std::string& mode);
-
-  std::unique_ptr<EmulatorProcess> emu_;
 };
-
-std::set<std::string> failed_ids(const json& result) {
-  std::set<std::string> out;
-  for (const auto& f : result.value("failures", json::array()))
-    out.insert(str(f.at("record_id")));
-  return out;
-}
 
 // a. Account, check, schema mapping, a 1,050-item download over 11 pages, edits across the field types, two
 // creates, two deletes, publish, and exactly those changes in Wix.
@@ -119,25 +97,19 @@ TEST_F(WixTest, FullRoundTripChangesExactlyWhatWasEdited) {
       {"coAuthors", {"link", true}},
       {"link-books-title", {"url", true}},
   };
-  ASSERT_EQ(books["fields"].size(), expected_types.size()) << books.dump();
-  for (const auto& f : books["fields"]) {
-    const auto it = expected_types.find(f["id"]);
-    ASSERT_NE(it, expected_types.end()) << f.dump();
-    EXPECT_EQ(f["type"], it->second.first) << f.dump();
-    EXPECT_EQ(f["read_only"], it->second.second) << f.dump();
-  }
+  ASSERT_NO_FATAL_FAILURE(expect_field_types(books, expected_types));
 
   const json before = collection_state();
   const auto before_by_id = by_id(before);
   const json authors = collection_state("Authors");
   const std::string author3 = authors["items"][2]["_id"];
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, kBooks);
   ASSERT_FALSE(d.table_id.empty());
   const json records = all_records(user, d.snapshot_id, d.table_id);
   ASSERT_EQ(records.size(), 1050u);
-  EXPECT_EQ(requests_to("POST", kQueryPath), 11) << "1,050 items in pages of 100";
-  EXPECT_EQ(requests_to("PUT", "/wix-data/v2/items/" + book_id(before, 1)), 0);
+  EXPECT_EQ(count_requests("POST", kQueryPath), 11) << "1,050 items in pages of 100";
+  EXPECT_EQ(count_requests("PUT", "/wix-data/v2/items/" + book_id(before, 1)), 0);
 
   // Values as downloaded: every type; absent values as null.
   const json v1 = by_remote_id(records, book_id(before, 1))["values"];
@@ -209,28 +181,23 @@ TEST_F(WixTest, FullRoundTripChangesExactlyWhatWasEdited) {
   EXPECT_EQ(counts.value("updates", -1), 3) << counts.dump();
   EXPECT_EQ(counts.value("deletes", -1), 2) << counts.dump();
 
-  emu_->reset_log();
+  emu().reset_log();
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
-  EXPECT_EQ(requests_to("POST", "/wix-data/v2/bulk/items/insert"), 1);
-  EXPECT_EQ(requests_to("POST", "/wix-data/v2/bulk/items/patch"), 1);
-  EXPECT_EQ(requests_to("POST", "/wix-data/v2/bulk/items/remove"), 1);
-  EXPECT_EQ(emu_->stats()["by_method"].value("PUT", 0), 0) << "never the replace-all update";
+  EXPECT_EQ(count_requests("POST", "/wix-data/v2/bulk/items/insert"), 1);
+  EXPECT_EQ(count_requests("POST", "/wix-data/v2/bulk/items/patch"), 1);
+  EXPECT_EQ(count_requests("POST", "/wix-data/v2/bulk/items/remove"), 1);
+  EXPECT_EQ(emu().stats()["by_method"].value("PUT", 0), 0) << "never the replace-all update";
 
   // Wix holds exactly the planned changes.
   const json after = collection_state();
   const auto after_by_id = by_id(after);
   ASSERT_EQ(after["items"].size(), 1050u);
   EXPECT_EQ(after_by_id.count(id10) + after_by_id.count(id11), 0u);
-  std::set<std::string> new_ids;
-  for (const auto& [id, item] : after_by_id)
-    if (!before_by_id.count(id)) new_ids.insert(id);
+  const std::set<std::string> new_ids = added_ids(before_by_id, after_by_id);
   ASSERT_EQ(new_ids.size(), 2u);
-  for (const auto& [id, item] : before_by_id) {
-    if (id == id1 || id == id5 || id == id7 || id == id10 || id == id11) continue;
-    ASSERT_EQ(after_by_id.at(id).dump(), item.dump()) << "item " << id << " was not edited";
-  }
+  ASSERT_TRUE(unchanged_except(before_by_id, after_by_id, {id1, id5, id7, id10, id11}, "item"));
   json refs = before["references"];
   refs["coAuthors"].erase(id10);
   refs["coAuthors"].erase(id11);
@@ -329,7 +296,7 @@ TEST_F(WixTest, APartialUpdateLeavesEveryOtherFieldIntact) {
   edit_record(user, d, id_of(by_remote_id(records, id4)),
               {{"pages", 4444}, {"cover", "https://img.example/4.png"}});
 
-  emu_->reset_log();
+  emu().reset_log();
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
@@ -356,14 +323,14 @@ TEST_F(WixTest, APartialUpdateLeavesEveryOtherFieldIntact) {
     }
 
   // The request log: one bulk patch, no PUT, no bulk update or save (both replace whole items).
-  const json log = emu_->requests();
+  const json log = emu().requests();
   ASSERT_FALSE(log.empty());
   for (const auto& r : log) {
     EXPECT_NE(r["method"], "PUT") << r.dump();
     EXPECT_NE(r["path"], "/wix-data/v2/bulk/items/update") << r.dump();
     EXPECT_NE(r["path"], "/wix-data/v2/bulk/items/save") << r.dump();
   }
-  EXPECT_EQ(requests_to("POST", "/wix-data/v2/bulk/items/patch"), 1);
+  EXPECT_EQ(count_requests("POST", "/wix-data/v2/bulk/items/patch"), 1);
 }
 
 // b. Wix refuses one item's value mid-batch: only that record stays unpublished, with Wix's message; the
@@ -449,12 +416,12 @@ TEST_F(WixTest, AnInsertAnsweredWith500IsNotSentAgain) {
                       {"method", "POST"},
                       {"path", "^/wix-data/v2/bulk/items/patch$"}});
   }
-  emu_->knobs({{"fail", faults}});
-  emu_->reset_log();
+  emu().knobs({{"fail", faults}});
+  emu().reset_log();
   const json first = publish(user, d.snapshot_id);
   ASSERT_EQ(first.value("state", ""), "succeeded") << first.dump();
   EXPECT_EQ(first["result"].value("status", ""), "completed_with_errors") << first.dump();
-  EXPECT_EQ(requests_to("POST", "/wix-data/v2/bulk/items/insert"), 1) << "the host never resends a POST";
+  EXPECT_EQ(count_requests("POST", "/wix-data/v2/bulk/items/insert"), 1) << "the host never resends a POST";
   for (int n = 1; n <= 3; ++n)
     EXPECT_EQ(count_titled(collection_state(), "Created " + std::to_string(n)), 1) << "applied once";
   for (const auto& id : creates) {
@@ -466,11 +433,11 @@ TEST_F(WixTest, AnInsertAnsweredWith500IsNotSentAgain) {
   const json failed_update = record(d, edited);
   EXPECT_EQ(failed_update["publish_error"].value("retryable", false), true) << failed_update.dump();
 
-  emu_->knobs({{"fail", json::array()}});
-  emu_->reset_log();
+  emu().knobs({{"fail", json::array()}});
+  emu().reset_log();
   const json second = publish(user, d.snapshot_id);
   ASSERT_EQ(second.value("state", ""), "succeeded") << second.dump();
-  EXPECT_EQ(requests_to("POST", "/wix-data/v2/bulk/items/insert"), 0)
+  EXPECT_EQ(count_requests("POST", "/wix-data/v2/bulk/items/insert"), 0)
       << "the ambiguous creates were not resent";
   const json state = collection_state();
   EXPECT_EQ(state["items"].size(), 23u);
@@ -485,7 +452,7 @@ TEST_F(WixTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   start_emulator(300, {{"rate_limit_per_second", 5}});
   const std::string acc = account();
   const json before = collection_state();
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, kBooks);
   const json records = all_records(user, d.snapshot_id, d.table_id);
   ASSERT_EQ(records.size(), 300u);
@@ -498,30 +465,18 @@ TEST_F(WixTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
-  const json stats = emu_->stats();
-  EXPECT_LE(stats.value("max_per_second", 99), 5) << stats.dump();
-  EXPECT_FALSE(stats["by_status"].contains("429")) << stats.dump();
+  const json stats = expect_rate_kept(5);
   EXPECT_GE(stats.value("requests", 0), 8) << stats.dump();
   EXPECT_EQ(collection_state()["items"].size(), 301u);
 
-  emu_->knobs({{"storm_429", 3}});
-  emu_->reset_log();
-  const json again = download(user, d.snapshot_id);
-  ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
-  EXPECT_EQ(all_records(user, d.snapshot_id, d.table_id).size(), 301u);
-  const json storm = emu_->stats();
-  EXPECT_EQ(storm["by_status"].value("429", 0), 3) << storm.dump();
+  expect_storm_waited_out(d, 301u);
 }
 
 // e. A key Wix refuses, and a site the key cannot reach: the check says so, naming what to fix.
 TEST_F(WixTest, ABadKeyFailsTheCheckClearly) {
   start_emulator(1);
   const auto bad = check_account(user, account("IST.wrong-key"));
-  EXPECT_EQ(bad.status, 502) << bad.body;
-  const json body = json::parse(bad.body);
-  EXPECT_EQ(body.value("code", ""), "connector_error") << bad.body;
-  EXPECT_EQ(body["connector_error"].value("code", ""), "auth_failed") << bad.body;
-  const std::string message = body["connector_error"].value("message", "");
+  const std::string message = expect_connector_error(bad, "auth_failed");
   EXPECT_NE(message.find("Wix refused the API key"), std::string::npos) << message;
   EXPECT_NE(message.find("401 UNAUTHENTICATED"), std::string::npos) << message;
   EXPECT_NE(message.find("credentials.api_key"), std::string::npos) << message;
@@ -529,10 +484,7 @@ TEST_F(WixTest, ABadKeyFailsTheCheckClearly) {
 
   const std::string other_site = "00000000-0000-4000-8000-000000000000";
   const auto wrong_site = check_account(user, account(kApiKey, other_site));
-  EXPECT_EQ(wrong_site.status, 502) << wrong_site.body;
-  const json ws = json::parse(wrong_site.body);
-  EXPECT_EQ(ws["connector_error"].value("code", ""), "auth_failed") << wrong_site.body;
-  const std::string ws_message = ws["connector_error"].value("message", "");
+  const std::string ws_message = expect_connector_error(wrong_site, "auth_failed");
   EXPECT_NE(ws_message.find(other_site), std::string::npos) << ws_message;
   EXPECT_NE(ws_message.find("config.site_id"), std::string::npos) << ws_message;
 }

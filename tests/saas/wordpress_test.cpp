@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,15 +25,15 @@ class WordPressTest : public SaasTest {
   void SetUp() override {
     SaasTest::SetUp();
     if (HasFatalFailure()) return;
-    emu_ = std::make_unique<EmulatorProcess>("wordpress");
+    start_service("wordpress");
   }
 
   // Fills the site: `count` posts (and the fixed pages, books and media).
-  void seed(int count) { emu_->seed({{"count", count}}); }
+  void seed(int count) { emu().seed({{"count", count}}); }
 
   std::string account(json config = json::object(), const std::string& password = kPassword,
                       const std::string& username = kUsername) {
-    if (!config.contains("site_url")) config["site_url"] = emu_->base_url();
+    if (!config.contains("site_url")) config["site_url"] = emu().base_url();
     return create_account(user, "wordpress", config,
                           {{"username", username}, {"application_password", password}});
   }
@@ -42,7 +41,7 @@ class WordPressTest : public SaasTest {
   // Every stored post of a type by id, as the emulator keeps it (raw text, dates without a zone).
   std::map<long long, json> stored(const std::string& type = "post") const {
     std::map<long long, json> out;
-    const json state = emu_->state();
+    const json state = emu().state();
     for (const auto& p : state["posts"])
       if (p["type"] == type) out[p["id"].get<long long>()] = p;
     return out;
@@ -60,9 +59,7 @@ class WordPressTest : public SaasTest {
 
   // The snapshot's record for a remote id (asserts there is one).
   json record_for(const Downloaded& d, long long remote_id) {
-    const json r = by_remote_id(all_records(user, d.snapshot_id, d.table_id), std::to_string(remote_id));
-    EXPECT_FALSE(r.is_null()) << "no record with remote id " << remote_id;
-    return r;
+    return SaasTest::record_for(d, std::to_string(remote_id));
   }
   std::string local_id(const json& records, long long remote_id) {
     const json r = by_remote_id(records, std::to_string(remote_id));
@@ -71,30 +68,13 @@ class WordPressTest : public SaasTest {
   }
   json record(const Downloaded& d, const std::string& id) { return user.get_ok(d.records + "/" + id); }
 
-  // Emulator requests matching a method and an exact path.
-  int count_requests(const std::string& method, const std::string& path) const {
-    int n = 0;
-    for (const auto& r : emu_->requests())
-      if (r["method"] == method && r["path"] == path) ++n;
-    return n;
-  }
-
   static int count_titled(const std::map<long long, json>& posts, const std::string& title) {
     int n = 0;
     for (const auto& [id, p] : posts)
       if (p.value("title", "") == title) ++n;
     return n;
   }
-
-  std::unique_ptr<EmulatorProcess> emu_;
 };
-
-std::set<std::string> failed_ids(const json& result) {
-  std::set<std::string> out;
-  for (const auto& f : result.value("failures", json::array()))
-    out.insert(str(f.at("record_id")));
-  return out;
-}
 
 // A post as stored with only the bookkeeping WordPress does on every write (modified) left out.
 json without_modified(json post) {
@@ -111,7 +91,7 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
   ASSERT_FALSE(acc.empty());
   const auto checked = check_account(user, acc);
   ASSERT_EQ(checked.status, 200) << checked.body;
-  EXPECT_NE(checked.body.find("signed in to " + emu_->base_url() + " as Ada Admin"), std::string::npos)
+  EXPECT_NE(checked.body.find("signed in to " + emu().base_url() + " as Ada Admin"), std::string::npos)
       << checked.body;
 
   const json tables = account_tables(user, acc);
@@ -147,12 +127,8 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
       {"categories", {"json", false}},
       {"tags", {"json", false}},
   };
-  ASSERT_EQ(posts["fields"].size(), expected_types.size()) << posts.dump();
+  ASSERT_NO_FATAL_FAILURE(expect_field_types(posts, expected_types));
   for (const auto& f : posts["fields"]) {
-    const auto it = expected_types.find(f["id"]);
-    ASSERT_NE(it, expected_types.end()) << f.dump();
-    EXPECT_EQ(f["type"], it->second.first) << f.dump();
-    EXPECT_EQ(f["read_only"], it->second.second) << f.dump();
     if (f["id"] == "status") {
       EXPECT_EQ(f["options"], json({"publish", "future", "draft", "pending", "private"}));
     } else if (f["id"] == "comment_status") {
@@ -173,9 +149,9 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
   EXPECT_EQ(book_fields.count("author"), 0u) << "books do not support authors";
 
   const auto before = stored();
-  const json state_before = emu_->state();
+  const json state_before = emu().state();
   ASSERT_EQ(before.size(), 1050u);
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, "posts");
   ASSERT_FALSE(d.table_id.empty());
   const json records = all_records(user, d.snapshot_id, d.table_id);
@@ -253,7 +229,7 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
   EXPECT_EQ(counts.value("updates", -1), 3) << counts.dump();
   EXPECT_EQ(counts.value("deletes", -1), 2) << counts.dump();
 
-  emu_->reset_log();
+  emu().reset_log();
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
@@ -263,17 +239,12 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
   EXPECT_EQ(count_requests("DELETE", std::string(kPostsPath) + "/" + std::to_string(id10)), 1);
 
   // WordPress holds exactly the planned changes; nothing else changed, not even another type's posts.
-  const json state_after = emu_->state();
+  const json state_after = emu().state();
   const auto after = stored();
   ASSERT_EQ(after.size(), 1052u) << "trashed posts stay (in the trash), two were created";
-  std::set<long long> new_ids;
-  for (const auto& [id, p] : after)
-    if (!before.count(id)) new_ids.insert(id);
+  const std::set<long long> new_ids = added_ids(before, after);
   ASSERT_EQ(new_ids.size(), 2u);
-  for (const auto& [id, p] : before) {
-    if (id == id1 || id == id2 || id == id4 || id == id10 || id == id11) continue;
-    ASSERT_EQ(after.at(id).dump(), p.dump()) << "post " << id << " was not edited";
-  }
+  ASSERT_TRUE(unchanged_except(before, after, {id1, id2, id4, id10, id11}, "post"));
   std::vector<json> others_before, others_after;
   for (const auto& p : state_before["posts"])
     if (p["type"] != "post") others_before.push_back(p);
@@ -351,7 +322,7 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
   // Downloading again changes nothing anywhere; the trashed posts are gone from the listing.
   const json again = download(user, d.snapshot_id);
   ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
-  EXPECT_EQ(emu_->state().dump(), state_after.dump());
+  EXPECT_EQ(emu().state().dump(), state_after.dump());
   const json reloaded = all_records(user, d.snapshot_id, d.table_id);
   EXPECT_EQ(reloaded.size(), 1050u);
   EXPECT_TRUE(by_remote_id(reloaded, std::to_string(id10)).is_null());
@@ -364,7 +335,7 @@ TEST_F(WordPressTest, FullRoundTripChangesExactlyWhatWasEdited) {
 // b. WordPress refuses one post's values (400 rest_invalid_param): only that record stays unpublished.
 TEST_F(WordPressTest, APostWordPressRefusesFailsAloneWithItsMessage) {
   seed(30);
-  emu_->knobs({{"reject_values", {"REJECT-ME"}}});
+  emu().knobs({{"reject_values", {"REJECT-ME"}}});
   const std::string acc = account();
   const auto before = stored();
   const Downloaded d = download_table(user, acc, "posts");
@@ -427,7 +398,7 @@ TEST_F(WordPressTest, ACreateAnsweredWith500IsNotSentAgain) {
   edit_record(user, d, edited, {{"title", "Edited 2"}});
 
   // The second create request is carried out but answered 500; the first update is refused with a 500.
-  emu_->knobs({{"fail",
+  emu().knobs({{"fail",
                 {{{"nth", 2},
                   {"status", 500},
                   {"apply", true},
@@ -438,11 +409,11 @@ TEST_F(WordPressTest, ACreateAnsweredWith500IsNotSentAgain) {
                   {"apply", false},
                   {"method", "POST"},
                   {"path", "^/wp-json/wp/v2/posts/\\d+$"}}}}});
-  emu_->reset_log();
+  emu().reset_log();
   const json first = publish(user, d.snapshot_id);
   ASSERT_EQ(first.value("state", ""), "succeeded") << first.dump();
   EXPECT_EQ(first["result"].value("status", ""), "completed_with_errors") << first.dump();
-  const json log = emu_->requests();
+  const json log = emu().requests();
   ASSERT_EQ(log.size(), 4u) << log.dump();
   EXPECT_EQ(log[1]["outcome"], "fault_after_apply") << log.dump();
   EXPECT_EQ(log[3]["outcome"], "fault") << log.dump();
@@ -461,8 +432,8 @@ TEST_F(WordPressTest, ACreateAnsweredWith500IsNotSentAgain) {
   EXPECT_EQ(failed_update["publish_error"].value("code", ""), "connection_failed") << failed_update.dump();
   EXPECT_EQ(failed_update["publish_error"].value("retryable", false), true) << failed_update.dump();
 
-  emu_->knobs({{"fail", json::array()}});
-  emu_->reset_log();
+  emu().knobs({{"fail", json::array()}});
+  emu().reset_log();
   const json second = publish(user, d.snapshot_id);
   ASSERT_EQ(second.value("state", ""), "succeeded") << second.dump();
   EXPECT_EQ(count_requests("POST", kPostsPath), 0) << "the ambiguous create was not sent again";
@@ -479,12 +450,12 @@ TEST_F(WordPressTest, ACreateAnsweredWith500IsNotSentAgain) {
 // download is waited out.
 TEST_F(WordPressTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   seed(200);
-  emu_->knobs({{"rate_limit_per_second", 5}});
+  emu().knobs({{"rate_limit_per_second", 5}});
   // Only posts: config.post_types keeps list_tables to two requests.
   const std::string acc = account({{"requests_per_second", 4.5}, {"post_types", {"posts"}}});
   EXPECT_EQ(account_tables(user, acc)["tables"].size(), 1u);
   const auto before = stored();
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, "posts");
   const json records = all_records(user, d.snapshot_id, d.table_id);
   ASSERT_EQ(records.size(), 200u);
@@ -498,19 +469,11 @@ TEST_F(WordPressTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
-  const json stats = emu_->stats();
-  EXPECT_LE(stats.value("max_per_second", 99), 5) << stats.dump();
-  EXPECT_FALSE(stats["by_status"].contains("429")) << stats.dump();
+  const json stats = expect_rate_kept(5);
   EXPECT_GE(stats.value("requests", 0), 15) << stats.dump();
   EXPECT_EQ(stored().size(), 203u);
 
-  emu_->knobs({{"storm_429", 3}});
-  emu_->reset_log();
-  const json again = download(user, d.snapshot_id);
-  ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
-  EXPECT_EQ(all_records(user, d.snapshot_id, d.table_id).size(), 201u);
-  const json storm = emu_->stats();
-  EXPECT_EQ(storm["by_status"].value("429", 0), 3) << storm.dump();
+  expect_storm_waited_out(d, 201u);
 }
 
 // e. Credentials WordPress refuses: the check says so, naming the application password; a wrong site
@@ -518,11 +481,7 @@ TEST_F(WordPressTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
 TEST_F(WordPressTest, BadCredentialsFailTheCheckClearly) {
   seed(1);
   const auto bad = check_account(user, account(json::object(), "wrong pass word"));
-  EXPECT_EQ(bad.status, 502) << bad.body;
-  const json body = json::parse(bad.body);
-  EXPECT_EQ(body.value("code", ""), "connector_error") << bad.body;
-  EXPECT_EQ(body["connector_error"].value("code", ""), "auth_failed") << bad.body;
-  const std::string message = body["connector_error"].value("message", "");
+  const std::string message = expect_connector_error(bad, "auth_failed");
   EXPECT_NE(message.find("WordPress refused the username or application password"), std::string::npos)
       << message;
   EXPECT_NE(
@@ -533,20 +492,13 @@ TEST_F(WordPressTest, BadCredentialsFailTheCheckClearly) {
   EXPECT_EQ(message.find("wrong pass word"), std::string::npos) << "never echo the password";
 
   const auto unknown = check_account(user, account(json::object(), kPassword, "nobody"));
-  EXPECT_EQ(unknown.status, 502) << unknown.body;
-  const json ub = json::parse(unknown.body);
-  EXPECT_EQ(ub["connector_error"].value("code", ""), "auth_failed") << unknown.body;
-  EXPECT_NE(ub["connector_error"].value("message", "").find("invalid_username"), std::string::npos)
+  EXPECT_NE(expect_connector_error(unknown, "auth_failed").find("invalid_username"), std::string::npos)
       << unknown.body;
 
-  const auto wrong_site = check_account(user, account({{"site_url", emu_->base_url() + "/blog"}}));
-  EXPECT_EQ(wrong_site.status, 502) << wrong_site.body;
-  const json ws = json::parse(wrong_site.body);
-  EXPECT_EQ(ws["connector_error"].value("code", ""), "not_found") << wrong_site.body;
-  EXPECT_NE(ws["connector_error"].value("message", "").find("rest_no_route"), std::string::npos)
-      << wrong_site.body;
-  EXPECT_NE(ws["connector_error"].value("message", "").find("config.site_url"), std::string::npos)
-      << wrong_site.body;
+  const auto wrong_site = check_account(user, account({{"site_url", emu().base_url() + "/blog"}}));
+  const std::string ws_message = expect_connector_error(wrong_site, "not_found");
+  EXPECT_NE(ws_message.find("rest_no_route"), std::string::npos) << wrong_site.body;
+  EXPECT_NE(ws_message.find("config.site_url"), std::string::npos) << wrong_site.body;
 }
 
 // f. delete_mode "trash" moves a post to the trash, and deleting it again (WordPress: 410
@@ -573,13 +525,13 @@ TEST_F(WordPressTest, TrashAndForceDelete) {
   EXPECT_EQ(trashed["slug"], "post-7__trashed");
   EXPECT_EQ(trashed["trash_meta_status"], "publish");
 
-  emu_->reset_log();
+  emu().reset_log();
   const json second = publish(user, b.snapshot_id);
   ASSERT_EQ(second.value("state", ""), "succeeded") << second.dump();
   EXPECT_EQ(second["result"].value("status", ""), "completed")
       << "already in the trash counts as deleted: " << second.dump();
   EXPECT_EQ(succeeded_failed(second["result"], "delete"), json({{"succeeded", 1}, {"failed", 0}}));
-  const json log = emu_->requests();
+  const json log = emu().requests();
   ASSERT_EQ(log.size(), 1u) << log.dump();
   EXPECT_EQ(log[0]["method"], "DELETE");
   EXPECT_EQ(log[0]["status"], 410) << log.dump();
@@ -590,12 +542,12 @@ TEST_F(WordPressTest, TrashAndForceDelete) {
   const Downloaded c = download_table(user, force_acc, "posts");
   EXPECT_EQ(all_records(user, c.snapshot_id, c.table_id).size(), 19u) << "trashed posts are not listed";
   delete_record(user, c, local_id(all_records(user, c.snapshot_id, c.table_id), gone));
-  emu_->reset_log();
+  emu().reset_log();
   const json forced = publish(user, c.snapshot_id);
   ASSERT_EQ(forced.value("state", ""), "succeeded") << forced.dump();
   EXPECT_EQ(forced["result"].value("status", ""), "completed") << forced.dump();
   EXPECT_EQ(count_requests("DELETE", std::string(kPostsPath) + "/" + std::to_string(gone)), 1);
-  EXPECT_EQ(emu_->requests()[0]["status"], 200);
+  EXPECT_EQ(emu().requests()[0]["status"], 200);
   EXPECT_EQ(stored().count(gone), 0u) << "deleted permanently";
 
   // Books cannot be trashed on this site (501): the trash account's delete fails and says to use force.
@@ -626,7 +578,7 @@ TEST_F(WordPressTest, ContentRoundTripsRaw) {
   const long long id1 = post_id(before, 1), id2 = post_id(before, 2);
   const std::string raw1 = before.at(id1)["content"];
   ASSERT_NE(raw1.find("[gallery"), std::string::npos);
-  HttpClient site(emu_->base_url());
+  HttpClient site(emu().base_url());
   const json rendered = site.get(std::string(kPostsPath) + "/" + std::to_string(id1)).json();
   const std::string html = rendered["content"]["rendered"];
   ASSERT_NE(html, raw1);
@@ -642,7 +594,7 @@ TEST_F(WordPressTest, ContentRoundTripsRaw) {
   const std::string new_raw =
       "Para one & more\n\n[gallery ids=\"3\"]\n\n<!-- wp:paragraph -->\n<p>x</p>\n<!-- /wp:paragraph -->";
   edit_record(user, d, local_id(records, id2), {{"content", new_raw}});
-  emu_->reset_log();
+  emu().reset_log();
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <memory>
 #include <set>
 #include <string>
 
@@ -21,51 +20,28 @@ constexpr const char* kChannelId = "UCx9EmulatedChannel0001A";
 
 class YouTubeTest : public SaasTest {
  protected:
-  void start_emulator(int seed, const json& knobs = json::object()) {
-    emu_ = std::make_unique<EmulatorProcess>("youtube", knobs, seed);
-  }
+  void start_emulator(int seed, const json& knobs = json::object()) { start_service("youtube", knobs, seed); }
 
   std::string account(const std::string& token = kToken, json config = json::object()) {
-    config["base_url"] = emu_->base_url() + "/youtube/v3";
+    config["base_url"] = emu().base_url() + "/youtube/v3";
     if (!config.contains("requests_per_second")) config["requests_per_second"] = 25;
     return create_account(user, "youtube", config, {{"access_token", token}});
   }
 
   // The stored videos by id, and seeded video i's id (1-based, oldest first: upload order).
-  static std::map<std::string, json> by_id(const json& state) {
-    std::map<std::string, json> out;
-    for (const auto& v : state["videos"])
-      out[v["id"].get<std::string>()] = v;
-    return out;
-  }
+  static std::map<std::string, json> by_id(const json& state) { return index_by(state["videos"]); }
   static std::string video_id(const json& state, int i) { return state["videos"][i - 1]["id"]; }
-
-  // The snapshot's record for a remote id.
-  json record_for(const Downloaded& d, const std::string& remote_id) {
-    const json r = by_remote_id(all_records(user, d.snapshot_id, d.table_id), remote_id);
-    EXPECT_FALSE(r.is_null()) << "no record with remote id " << remote_id;
-    return r;
-  }
 
   // Requests in the emulator's log since the last reset, by "METHOD path".
   std::map<std::string, int> request_counts() const {
     std::map<std::string, int> out;
-    for (const auto& r : emu_->requests())
+    for (const auto& r : emu().requests())
       ++out[r["method"].get<std::string>() + " " + r["path"].get<std::string>()];
     return out;
   }
 
-  long quota_used() const { return emu_->state()["quota"]["used"].get<long>(); }
-
-  std::unique_ptr<EmulatorProcess> emu_;
+  long quota_used() const { return emu().state()["quota"]["used"].get<long>(); }
 };
-
-std::set<std::string> failed_ids(const json& result) {
-  std::set<std::string> out;
-  for (const auto& f : result.value("failures", json::array()))
-    out.insert(str(f.at("record_id")));
-  return out;
-}
 
 // a. Account, check, schema mapping, a 1,050-video download over 21 pages, edits of every editable field,
 // publish, and exactly those changes in YouTube.
@@ -103,12 +79,8 @@ TEST_F(YouTubeTest, FullRoundTripChangesExactlyWhatWasEdited) {
       {"commentCount", {"number", true}},
       {"thumbnails", {"json", true}},
   };
-  ASSERT_EQ(videos["fields"].size(), expected_types.size()) << videos.dump();
+  ASSERT_NO_FATAL_FAILURE(expect_field_types(videos, expected_types));
   for (const auto& f : videos["fields"]) {
-    const auto it = expected_types.find(f["id"]);
-    ASSERT_NE(it, expected_types.end()) << f.dump();
-    EXPECT_EQ(f["type"], it->second.first) << f.dump();
-    EXPECT_EQ(f["read_only"], it->second.second) << f.dump();
     if (f["id"] == "privacyStatus") {
       EXPECT_EQ(f["options"], json({"public", "unlisted", "private"}));
     }
@@ -119,10 +91,10 @@ TEST_F(YouTubeTest, FullRoundTripChangesExactlyWhatWasEdited) {
   for (const auto& f : playlists["fields"])
     EXPECT_EQ(f["read_only"], true) << f.dump();
 
-  const json before = emu_->state();
+  const json before = emu().state();
   const auto before_by_id = by_id(before);
   const long quota_before = quota_used();
-  emu_->reset_log();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, "videos");
   ASSERT_FALSE(d.table_id.empty());
   const json records = all_records(user, d.snapshot_id, d.table_id);
@@ -173,7 +145,7 @@ TEST_F(YouTubeTest, FullRoundTripChangesExactlyWhatWasEdited) {
   EXPECT_EQ(plan_counts.value("creates", -1), 0) << plan_counts.dump();
   EXPECT_EQ(plan_counts.value("deletes", -1), 0) << plan_counts.dump();
 
-  emu_->reset_log();
+  emu().reset_log();
   const long quota_mid = quota_used();
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
@@ -181,18 +153,14 @@ TEST_F(YouTubeTest, FullRoundTripChangesExactlyWhatWasEdited) {
   counts = request_counts();
   EXPECT_EQ(counts["GET /youtube/v3/videos"], 1) << "one read for the whole batch";
   EXPECT_EQ(counts["PUT /youtube/v3/videos"], 5);
-  EXPECT_EQ(emu_->requests().size(), 6u);
+  EXPECT_EQ(emu().requests().size(), 6u);
   EXPECT_EQ(quota_used() - quota_mid, 1 + 5 * 50);
 
   // YouTube holds exactly the planned changes.
-  const json after = emu_->state();
+  const json after = emu().state();
   const auto after_by_id = by_id(after);
   ASSERT_EQ(after_by_id.size(), 1050u);
-  const std::set<std::string> edited = {id1, id2, id3, id4, id6};
-  for (const auto& [id, v] : before_by_id) {
-    if (edited.count(id)) continue;
-    ASSERT_EQ(after_by_id.at(id).dump(), v.dump()) << "video " << id << " was not edited";
-  }
+  ASSERT_TRUE(unchanged_except(before_by_id, after_by_id, {id1, id2, id3, id4, id6}, "video"));
   EXPECT_EQ(after["playlists"].dump(), before["playlists"].dump());
   json e1 = before_by_id.at(id1);
   e1["snippet"]["title"] = "Renamed 1";
@@ -228,7 +196,7 @@ TEST_F(YouTubeTest, FullRoundTripChangesExactlyWhatWasEdited) {
   // Downloading again changes nothing anywhere.
   const json again = download(user, d.snapshot_id);
   ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
-  json now = emu_->state();
+  json now = emu().state();
   now.erase("quota");
   json was = after;
   was.erase("quota");
@@ -253,7 +221,7 @@ TEST_F(YouTubeTest, FullRoundTripChangesExactlyWhatWasEdited) {
 TEST_F(YouTubeTest, ATitleOnlyUpdateKeepsEveryOtherProperty) {
   start_emulator(30);
   const std::string acc = account();
-  const json before = emu_->state();
+  const json before = emu().state();
   const auto before_by_id = by_id(before);
   const Downloaded d = download_table(user, acc, "videos");
   const json records = all_records(user, d.snapshot_id, d.table_id);
@@ -268,7 +236,7 @@ TEST_F(YouTubeTest, ATitleOnlyUpdateKeepsEveryOtherProperty) {
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
 
-  const auto after = by_id(emu_->state());
+  const auto after = by_id(emu().state());
   for (int i : picked) {
     const std::string id = video_id(before, i);
     json expected = before_by_id.at(id);
@@ -282,13 +250,13 @@ TEST_F(YouTubeTest, ATitleOnlyUpdateKeepsEveryOtherProperty) {
   // The emulator really replaces: a bare PUT (title and categoryId only) clears the rest. Without this the
   // assertions above could not fail.
   const std::string id7 = video_id(before, 7);
-  HttpClient direct(emu_->base_url());
+  HttpClient direct(emu().base_url());
   const auto put = direct.request(
       "PUT", "/youtube/v3/videos?part=snippet",
       json({{"id", id7}, {"snippet", {{"title", "Bare"}, {"categoryId", "22"}}}}).dump(),
       {{"Authorization", std::string("Bearer ") + kToken}, {"Content-Type", "application/json"}});
   ASSERT_EQ(put.status, 200) << put.body;
-  const json bare = by_id(emu_->state()).at(id7);
+  const json bare = by_id(emu().state()).at(id7);
   EXPECT_EQ(bare["snippet"]["description"], "");
   EXPECT_NE(before_by_id.at(id7)["snippet"]["description"], "");
 }
@@ -297,7 +265,7 @@ TEST_F(YouTubeTest, ATitleOnlyUpdateKeepsEveryOtherProperty) {
 TEST_F(YouTubeTest, AVideoYouTubeRefusesFailsAloneWithYouTubesMessage) {
   start_emulator(30, {{"reject_values", {"REJECT-ME"}}});
   const std::string acc = account();
-  const json before = emu_->state();
+  const json before = emu().state();
   const Downloaded d = download_table(user, acc, "videos");
   const json records = all_records(user, d.snapshot_id, d.table_id);
   std::map<int, std::string> local;
@@ -322,7 +290,7 @@ TEST_F(YouTubeTest, AVideoYouTubeRefusesFailsAloneWithYouTubesMessage) {
       << message;
   EXPECT_EQ(r["state"], "edited") << r.dump();
 
-  const auto after = by_id(emu_->state());
+  const auto after = by_id(emu().state());
   for (int i : {1, 2, 4, 5})
     EXPECT_EQ(after.at(video_id(before, i))["snippet"]["title"], "ok " + std::to_string(i));
   EXPECT_EQ(after.at(video_id(before, 3)).dump(), before["videos"][2].dump())
@@ -335,7 +303,7 @@ TEST_F(YouTubeTest, AVideoYouTubeRefusesFailsAloneWithYouTubesMessage) {
 TEST_F(YouTubeTest, AnUpdateAnsweredWith500IsResentByTheNextPublish) {
   start_emulator(20);
   const std::string acc = account();
-  const json before = emu_->state();
+  const json before = emu().state();
   const Downloaded d = download_table(user, acc, "videos");
   const json records = all_records(user, d.snapshot_id, d.table_id);
   std::map<int, std::string> local;
@@ -344,8 +312,8 @@ TEST_F(YouTubeTest, AnUpdateAnsweredWith500IsResentByTheNextPublish) {
     edit_record(user, d, local[i], {{"title", "Edited " + std::to_string(i)}});
   }
   // The second PUT of the publish is carried out, then answered 500.
-  emu_->knobs({{"fail", {{{"nth", 2}, {"status", 500}, {"apply", true}, {"method", "PUT"}}}}});
-  emu_->reset_log();
+  emu().knobs({{"fail", {{{"nth", 2}, {"status", 500}, {"apply", true}, {"method", "PUT"}}}}});
+  emu().reset_log();
   const json first = publish(user, d.snapshot_id);
   ASSERT_EQ(first.value("state", ""), "succeeded") << first.dump();
   EXPECT_EQ(first["result"].value("status", ""), "completed_with_errors") << first.dump();
@@ -357,19 +325,19 @@ TEST_F(YouTubeTest, AnUpdateAnsweredWith500IsResentByTheNextPublish) {
   EXPECT_EQ(failed["publish_error"].value("code", ""), "connection_failed") << failed.dump();
   EXPECT_EQ(failed["state"], "edited") << failed.dump();
   const std::string failed_remote = str(failed["remote_id"]);
-  EXPECT_EQ(by_id(emu_->state()).at(failed_remote)["snippet"]["title"], failed["values"]["title"])
+  EXPECT_EQ(by_id(emu().state()).at(failed_remote)["snippet"]["title"], failed["values"]["title"])
       << "it was applied although the answer was a 500";
   EXPECT_EQ(request_counts()["PUT /youtube/v3/videos"], 3);
 
-  emu_->knobs({{"fail", json::array()}});
-  emu_->reset_log();
+  emu().knobs({{"fail", json::array()}});
+  emu().reset_log();
   const json second = publish(user, d.snapshot_id);
   ASSERT_EQ(second.value("state", ""), "succeeded") << second.dump();
   EXPECT_EQ(second["result"].value("status", ""), "completed") << second.dump();
   EXPECT_EQ(request_counts()["PUT /youtube/v3/videos"], 1) << "only the failed update is sent again";
   EXPECT_EQ(user.get_ok(records_path(d.snapshot_id, d.table_id) + "/" + *failed_records.begin())["state"],
             "synced");
-  const auto after = by_id(emu_->state());
+  const auto after = by_id(emu().state());
   for (int i = 1; i <= 3; ++i) {
     json expected = before["videos"][i - 1];
     expected["snippet"]["title"] = "Edited " + std::to_string(i);
@@ -385,8 +353,8 @@ TEST_F(YouTubeTest, AnUpdateAnsweredWith500IsResentByTheNextPublish) {
 TEST_F(YouTubeTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   start_emulator(200, {{"rate_limit_per_second", 5}});
   const std::string acc = account(kToken, {{"requests_per_second", 4.5}});
-  const json before = emu_->state();
-  emu_->reset_log();
+  const json before = emu().state();
+  emu().reset_log();
   const Downloaded d = download_table(user, acc, "videos");
   const json records = all_records(user, d.snapshot_id, d.table_id);
   ASSERT_EQ(records.size(), 200u);
@@ -396,18 +364,10 @@ TEST_F(YouTubeTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   EXPECT_EQ(job["result"].value("status", ""), "completed") << job.dump();
-  const json stats = emu_->stats();
-  EXPECT_LE(stats.value("max_per_second", 99), 5) << stats.dump();
-  EXPECT_FALSE(stats["by_status"].contains("429")) << stats.dump();
+  const json stats = expect_rate_kept(5);
   EXPECT_EQ(stats.value("requests", 0), 9 + 9) << stats.dump();
 
-  emu_->knobs({{"storm_429", 3}});
-  emu_->reset_log();
-  const json again = download(user, d.snapshot_id);
-  ASSERT_EQ(again.value("state", ""), "succeeded") << again.dump();
-  EXPECT_EQ(all_records(user, d.snapshot_id, d.table_id).size(), 200u);
-  const json storm = emu_->stats();
-  EXPECT_EQ(storm["by_status"].value("429", 0), 3) << storm.dump();
+  expect_storm_waited_out(d, 200u);
 }
 
 // e. A token YouTube refuses: the check says so, naming the service and what to fix; a channel id that
@@ -415,21 +375,14 @@ TEST_F(YouTubeTest, KeepsToTheRateLimitAndWaitsOutA429Storm) {
 TEST_F(YouTubeTest, ABadTokenFailsTheCheckClearly) {
   start_emulator(1);
   const auto bad = check_account(user, account("ya29.wrong-token"));
-  EXPECT_EQ(bad.status, 502) << bad.body;
-  const json body = json::parse(bad.body);
-  EXPECT_EQ(body.value("code", ""), "connector_error") << bad.body;
-  EXPECT_EQ(body["connector_error"].value("code", ""), "auth_failed") << bad.body;
-  const std::string message = body["connector_error"].value("message", "");
+  const std::string message = expect_connector_error(bad, "auth_failed");
   EXPECT_NE(message.find("YouTube refused the OAuth access token"), std::string::npos) << message;
   EXPECT_NE(message.find("401 authError"), std::string::npos) << message;
   EXPECT_NE(message.find("access_token"), std::string::npos) << message;
   EXPECT_EQ(message.find("wrong-token"), std::string::npos) << "never echo the token";
 
   const auto unknown = check_account(user, account(kToken, {{"channel_id", "UCnoSuchChannel000000000"}}));
-  EXPECT_EQ(unknown.status, 502) << unknown.body;
-  const json ub = json::parse(unknown.body);
-  EXPECT_EQ(ub["connector_error"].value("code", ""), "not_found") << unknown.body;
-  EXPECT_NE(ub["connector_error"].value("message", "").find("UCnoSuchChannel000000000"), std::string::npos);
+  EXPECT_NE(expect_connector_error(unknown, "not_found").find("UCnoSuchChannel000000000"), std::string::npos);
 }
 
 // g. Quota: the core refuses a publish whose planned cost does not fit the account's daily units before
@@ -437,7 +390,7 @@ TEST_F(YouTubeTest, ABadTokenFailsTheCheckClearly) {
 TEST_F(YouTubeTest, APublishOverTheDailyQuotaIsRefusedBeforeAnyUpdate) {
   start_emulator(20);
   const std::string acc = account(kToken, {{"daily_quota_units", 100}});
-  const json before = emu_->state();
+  const json before = emu().state();
   const Downloaded d = download_table(user, acc, "videos");
   const json records = all_records(user, d.snapshot_id, d.table_id);
   for (int i = 1; i <= 3; ++i)
@@ -448,19 +401,19 @@ TEST_F(YouTubeTest, APublishOverTheDailyQuotaIsRefusedBeforeAnyUpdate) {
   EXPECT_EQ(ledger["quota"]["daily_units"], 100) << ledger.dump();
   EXPECT_EQ(ledger["quota"]["timezone"], "America/Los_Angeles") << ledger.dump();
   EXPECT_LT(ledger["quota"]["used"].get<double>(), 10) << ledger.dump();
-  emu_->reset_log();
+  emu().reset_log();
   const json job = publish(user, d.snapshot_id);
   EXPECT_EQ(job.value("state", ""), "failed") << job.dump();
   EXPECT_EQ(job["error"].value("code", ""), "quota_exceeded") << job.dump();
-  EXPECT_EQ(request_counts()["PUT /youtube/v3/videos"], 0) << emu_->requests().dump();
-  EXPECT_EQ(emu_->state()["videos"].dump(), before["videos"].dump());
+  EXPECT_EQ(request_counts()["PUT /youtube/v3/videos"], 0) << emu().requests().dump();
+  EXPECT_EQ(emu().state()["videos"].dump(), before["videos"].dump());
   EXPECT_EQ(user.get_ok(quota_path)["quota"]["used"], ledger["quota"]["used"]) << "nothing spent";
 }
 
 TEST_F(YouTubeTest, YouTubesOwnQuotaExceededStopsThePublishCleanly) {
   start_emulator(20);
   const std::string acc = account();
-  const json before = emu_->state();
+  const json before = emu().state();
   const Downloaded d = download_table(user, acc, "videos");
   const json records = all_records(user, d.snapshot_id, d.table_id);
   std::map<int, std::string> local;
@@ -469,8 +422,8 @@ TEST_F(YouTubeTest, YouTubesOwnQuotaExceededStopsThePublishCleanly) {
     edit_record(user, d, local[i], {{"title", "Quota " + std::to_string(i)}});
   }
   // Another app shares the project: YouTube has room for the read and two updates only.
-  emu_->knobs({{"daily_quota", quota_used() + 1 + 2 * 50}});
-  emu_->reset_log();
+  emu().knobs({{"daily_quota", quota_used() + 1 + 2 * 50}});
+  emu().reset_log();
   const json job = publish(user, d.snapshot_id);
   ASSERT_EQ(job.value("state", ""), "succeeded") << job.dump();
   const json result = job["result"];
@@ -482,11 +435,11 @@ TEST_F(YouTubeTest, YouTubesOwnQuotaExceededStopsThePublishCleanly) {
     EXPECT_NE(f["error"].value("message", "").find("midnight Pacific time"), std::string::npos) << f.dump();
   }
   // The read, two updates, the refused third; nothing after it.
-  const json log = emu_->requests();
+  const json log = emu().requests();
   ASSERT_EQ(log.size(), 4u) << log.dump();
   EXPECT_EQ(log[3]["method"], "PUT");
   EXPECT_EQ(log[3]["status"], 403);
-  const auto after = by_id(emu_->state());
+  const auto after = by_id(emu().state());
   int landed = 0;
   for (int i = 1; i <= 5; ++i)
     if (after.at(video_id(before, i))["snippet"]["title"] == "Quota " + std::to_string(i)) ++landed;

@@ -9,6 +9,7 @@ import os
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 
 from emulator import HttpError  # noqa: E402
+from helpers import iso_millis  # noqa: E402
 
 from ids import make_id  # noqa: E402
 
@@ -29,15 +30,6 @@ def is_empty(value):
 
 def without_empty(fields):
     return {k: v for k, v in fields.items() if not is_empty(v)}
-
-
-def now_iso():
-    return iso_millis(datetime.datetime.now(datetime.timezone.utc))
-
-
-def iso_millis(moment):
-    moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
 
 
 def invalid_value(field, detail=None):

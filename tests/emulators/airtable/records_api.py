@@ -5,8 +5,9 @@ the request and nothing is applied, as on Airtable."""
 import copy
 import time
 
-from cells import COMPUTED_TYPES, normalize, now_iso, is_empty
+from cells import COMPUTED_TYPES, normalize, is_empty
 from emulator import HttpError, Response
+from helpers import now_iso_millis
 from ids import make_id
 from seed_data import USERS
 
@@ -148,7 +149,7 @@ def _apply(table, record, changes, replace):
         else:
             record["fields"][fid] = value
     if record["fields"] != before:
-        record["modifiedTime"] = now_iso()
+        record["modifiedTime"] = now_iso_millis()
 
 
 def _rendered(service, table, records, by_id):
@@ -164,7 +165,7 @@ def create(service, table, body):
         staged.append(_normalized(service, table, r.get("fields", {}), {}, typecast, ("new", service.created, n)))
     created = []
     for changes in staged:
-        now = now_iso()
+        now = now_iso_millis()
         record = {"id": service.next_record_id(table), "createdTime": now, "modifiedTime": now,
                   "autoNumber": table.next_auto_number, "fields": {}}
         table.next_auto_number += 1
@@ -215,7 +216,7 @@ def update(service, table, body, replace):
     out, created_ids, updated_ids = [], [], []
     for record, changes in plan:
         if record is None:
-            now = now_iso()
+            now = now_iso_millis()
             record = {"id": service.next_record_id(table), "createdTime": now, "modifiedTime": now,
                       "autoNumber": table.next_auto_number, "fields": {}}
             table.next_auto_number += 1

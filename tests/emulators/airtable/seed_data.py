@@ -4,7 +4,8 @@ from the record's number, and so are the empty cells (see the README)."""
 
 import datetime
 
-from cells import iso_millis, new_attachment
+from cells import new_attachment
+from helpers import iso_millis
 from ids import make_id
 from store import Base, Table
 

@@ -154,6 +154,10 @@ class Service:
     def not_found(self, request):
         return HttpError(404, "not_found", "Not found: %s %s" % (request.method, request.path))
 
+    def method_not_allowed(self, request):
+        """The error for a path some route serves with another method (a service may answer not_found)."""
+        return HttpError(405, "method_not_allowed", "Method %s not allowed here" % request.method)
+
     def invalid_json(self):
         return HttpError(400, "invalid_json", "The body is not valid JSON")
 
@@ -250,7 +254,7 @@ class Service:
                     request.params = m.groupdict()
                     return fn
         if path_matched:
-            raise HttpError(405, "method_not_allowed", "Method %s not allowed here" % request.method)
+            raise self.method_not_allowed(request)
         raise self.not_found(request)
 
     def matching_fault(self, kind, request):
@@ -343,7 +347,7 @@ def make_handler(service):
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = _serve
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
     return Handler
 

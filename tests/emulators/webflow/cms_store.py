@@ -4,22 +4,18 @@ emulator.py parse requests and call these methods, which raise HttpError with We
 
 import collections
 import copy
-import datetime
 import os
 
 import seed_data
 from emulator import HttpError
-from fields import FieldError, iso_ms, normalize
+from fields import FieldError, normalize
+from helpers import now_iso_millis
 
 MAX_BULK_ITEMS = 100
 
 
 def validation_error(details):
     return HttpError(400, "validation_error", "Validation Error", extra={"details": details})
-
-
-def now():
-    return iso_ms(datetime.datetime.now(datetime.timezone.utc))
 
 
 class Collection:
@@ -177,7 +173,7 @@ class CmsStore:
             raise validation_error(errors)
         created = []
         for item, data in prepared:
-            t = now()
+            t = now_iso_millis()
             new = {"id": self.new_id(), "cmsLocaleId": seed_data.LOCALE_ID, "lastPublished": t if live else None,
                    "lastUpdated": t, "createdOn": t, "isArchived": item.get("isArchived", False),
                    "isDraft": False if live else item.get("isDraft", False),
@@ -226,7 +222,7 @@ class CmsStore:
             raise validation_error(errors)
         updated = []
         for item, target, data in prepared:
-            t = now()
+            t = now_iso_millis()
             for slug, value in data.items():
                 if value is None:
                     target["fieldData"].pop(slug, None)
@@ -251,7 +247,7 @@ class CmsStore:
             if live:  # unpublish: the live copy goes, the item becomes a draft
                 c.live.pop(target["id"], None)
                 target["isDraft"] = True
-                target["lastUpdated"] = now()
+                target["lastUpdated"] = now_iso_millis()
             else:
                 c.items.pop(target["id"], None)
                 c.live.pop(target["id"], None)
@@ -265,7 +261,7 @@ class CmsStore:
             if target is None:
                 errors.append("Staging item ID %s not found." % (item_id,))
                 continue
-            t = now()
+            t = now_iso_millis()
             target["lastPublished"] = t
             target["isDraft"] = False
             c.live[item_id] = copy.deepcopy(target)

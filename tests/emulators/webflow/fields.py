@@ -6,6 +6,8 @@ import datetime
 import hashlib
 import re
 
+from helpers import iso_millis
+
 
 class FieldError(Exception):
     pass
@@ -15,12 +17,6 @@ TEXT_TYPES = {"PlainText", "RichText", "VideoLink", "Link", "Email", "Phone", "C
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COLOR_RE = re.compile(r"^(#[0-9a-fA-F]{3,8}|(rgb|rgba|hsl|hsla)\(.*\)|[a-zA-Z]+)$")
-
-
-def iso_ms(dt):
-    """Webflow's timestamp form: UTC with milliseconds, e.g. 2024-05-01T12:30:00.000Z."""
-    dt = dt.astimezone(datetime.timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
 
 
 def parse_datetime(text):
@@ -98,7 +94,7 @@ def normalize(field, value, lookup_item):
             raise FieldError("Expected a boolean")
         return value
     if kind == "DateTime":
-        return iso_ms(parse_datetime(value))
+        return iso_millis(parse_datetime(value))
     if kind == "Option":
         ids = [o["id"] for o in field["validations"]["options"]]
         if value not in ids:

@@ -7,7 +7,7 @@ import copy
 import datetime
 import hashlib
 
-from fields import iso_ms
+from helpers import iso_millis
 
 SITE_ID = "64f0a1b2c3d4e5f6a7b8c9d0"
 POSTS_ID = "64f0a1b2c3d4e5f6a7b8c9e1"
@@ -93,8 +93,8 @@ def item(cid, n, field_data, published, archived=False):
     created = at(n * 37)
     updated = created + datetime.timedelta(hours=n % 5, seconds=n % 60)
     return {"id": object_id("item", cid, n), "cmsLocaleId": LOCALE_ID,
-            "lastPublished": iso_ms(updated + datetime.timedelta(minutes=10)) if published else None,
-            "lastUpdated": iso_ms(updated), "createdOn": iso_ms(created), "isArchived": archived,
+            "lastPublished": iso_millis(updated + datetime.timedelta(minutes=10)) if published else None,
+            "lastUpdated": iso_millis(updated), "createdOn": iso_millis(created), "isArchived": archived,
             "isDraft": not published, "fieldData": field_data}
 
 
@@ -135,7 +135,7 @@ def post_item(i, category_ids):
     if i % 8:
         d["rating"] = (i % 10) + (0.5 if i % 2 else 0)
     if i % 13:
-        d["published-on"] = iso_ms(at(0) + datetime.timedelta(days=i % 400, hours=i % 24))
+        d["published-on"] = iso_millis(at(0) + datetime.timedelta(days=i % 400, hours=i % 24))
     d["featured"] = i % 2 == 0
     if i % 14:
         d["accent-color"] = "#%06x" % ((i * 2654435761) & 0xFFFFFF)

@@ -5,6 +5,8 @@ import datetime
 import hashlib
 import uuid
 
+from helpers import iso_millis
+
 SITE_ID = "5e1f0c2a-7b3d-4c8e-9a6f-1d2e3f4a5b6c"
 API_KEY = "IST.eyJraWQiOiJFbXVsYXRvciJ9.wix-emulator-api-key"
 OWNER_ID = "a1b2c3d4-0000-4000-8000-00000000beef"
@@ -29,8 +31,7 @@ def make_id(*parts):
 
 def wix_date(moment):
     """{"$date": ...} as Wix returns a Date and Time value: UTC with milliseconds."""
-    return {"$date": moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
-            + "%03dZ" % (moment.microsecond // 1000)}
+    return {"$date": iso_millis(moment)}
 
 
 def field(key, name, ftype, system=False, **metadata):

@@ -9,6 +9,8 @@ import json
 import re
 from collections import OrderedDict
 
+from helpers import iso_millis, now_iso_millis
+
 SYSTEM_KEYS = ("_id", "_createdDate", "_updatedDate", "_owner")
 MAX_ITEM_BYTES = 500 * 1024
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -25,8 +27,7 @@ class Violation(Exception):
 
 
 def now_date():
-    moment = datetime.datetime.now(datetime.timezone.utc)
-    return {"$date": moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)}
+    return {"$date": now_iso_millis()}
 
 
 def normalize_datetime(text):
@@ -44,7 +45,7 @@ def normalize_datetime(text):
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         moment -= sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
+    return iso_millis(moment)  # naive, already UTC
 
 
 def is_date(text):

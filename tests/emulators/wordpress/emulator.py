@@ -17,7 +17,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 sys.path.insert(1, HERE)
 
-import emulator as framework  # noqa: E402
 from emulator import HttpError, Response, Service, main, route  # noqa: E402
 
 import seed_data  # noqa: E402
@@ -32,30 +31,6 @@ TERM_BASES = {t["rest_base"]: slug for slug, t in post_types.TAXONOMIES.items()}
 MAX_PER_PAGE = 100
 CRITICAL_ERROR = ("<p>There has been a critical error on this website.</p><p><a href=\"https://wordpress.org/"
                   "documentation/article/faq-troubleshooting/\">Learn more about troubleshooting WordPress.</a></p>")
-
-
-def _with_options(make_handler):
-    """The framework's handler has no do_OPTIONS (WordPress serves each route's schema on OPTIONS): add it."""
-
-    def make(service):
-        handler = make_handler(service)
-        handler.do_OPTIONS = handler._serve
-        return handler
-
-    return make
-
-
-framework.make_handler = _with_options(framework.make_handler)
-
-
-def no_route(method):
-    """A catch-all for one method, registered last (routes are tried in name order): unknown paths and
-    methods get WordPress's 404 rest_no_route rather than the framework's 405."""
-
-    def handler(self, request):
-        raise self.not_found(request)
-
-    return route(method, r"/.*")(handler)
 
 
 class WordPress(Service):
@@ -119,6 +94,9 @@ class WordPress(Service):
 
     def not_found(self, request):
         return HttpError(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+    def method_not_allowed(self, request):
+        return self.not_found(request)  # WordPress answers rest_no_route for a known path too
 
     def invalid_json(self):
         return HttpError(400, "rest_invalid_json", "Invalid JSON body passed.",
@@ -430,14 +408,6 @@ class WordPress(Service):
                             "The post does not support trashing. Set 'force=true' to delete.")
         self.store.trash(post)
         return Response(200, self.store.present(post, "edit", root))
-
-    # --- everything else: WordPress's 404 for an unknown route or method -------------------------------
-    zz_no_route_get = no_route("GET")
-    zz_no_route_post = no_route("POST")
-    zz_no_route_put = no_route("PUT")
-    zz_no_route_patch = no_route("PATCH")
-    zz_no_route_delete = no_route("DELETE")
-    zz_no_route_options = no_route("OPTIONS")
 
 if __name__ == "__main__":
     sys.exit(main(WordPress, "A local WordPress REST API (wp/v2) emulator"))
