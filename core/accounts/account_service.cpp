@@ -50,8 +50,8 @@ fs::path AccountService::files_dir(const std::string& id) const {
   return data_dir_ / "accounts" / id;
 }
 
-json AccountService::spec_of(const std::string& connector) {
-  auto spec = connectors_.spec(connector);
+json AccountService::spec_of(const std::string& user_id, const std::string& connector) {
+  auto spec = connectors_.spec_for_user(user_id, connector);
   if (!spec)
     throw http::errors::validation("connector", "no connector named '" + connector + "' is installed");
   return *spec;
@@ -113,7 +113,7 @@ json AccountService::create(const std::string& user_id, const json& body) {
   if (!config.is_object()) fields.fail("config", "must be an object");
   if (!credentials.is_object()) fields.fail("credentials", "must be an object");
   fields.finish();
-  const json spec = spec_of(connector);
+  const json spec = spec_of(user_id, connector);
   validate(spec, config, credentials);
   const bool needs_file = spec.contains("source_file");
   if (needs_file && !upload_id)
@@ -174,7 +174,7 @@ json AccountService::update(const std::string& user_id, const std::string& id, c
       a.credentials = body["credentials"];  // replaced whole: masked values are never sent back
   }
   fields.finish();
-  validate(spec_of(a.connector), a.config, a.credentials);
+  validate(spec_of(user_id, a.connector), a.config, a.credentials);
   db::with_transaction(pool_, [&](pqxx::work& tx) {
     tx.exec_params(
         "UPDATE connector_accounts SET display_name = $3, config = $4::jsonb, credentials = $5, updated_at = "
@@ -249,7 +249,7 @@ std::optional<connectors::CallResult> AccountService::spend_quota(const Stored& 
 std::optional<std::pair<QuotaPolicy, QuotaUsage>> AccountService::quota(const std::string& user_id,
                                                                         const std::string& id) {
   const Stored a = load(user_id, id);
-  const auto policy = quota_policy(spec_of(a.connector), a.config);
+  const auto policy = quota_policy(spec_of(user_id, a.connector), a.config);
   if (!policy) return std::nullopt;
   const QuotaUsage usage =
       db::with_read(pool_, [&](pqxx::read_transaction& tx) { return quota_usage(tx, a.id, *policy); });

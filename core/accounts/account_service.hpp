@@ -53,7 +53,7 @@ class AccountService {
     nlohmann::json config, credentials;
   };
   Stored load(const std::string& user_id, const std::string& id);
-  nlohmann::json spec_of(const std::string& connector);
+  nlohmann::json spec_of(const std::string& user_id, const std::string& connector);
   void validate(const nlohmann::json& spec, const nlohmann::json& config, const nlohmann::json& credentials);
   nlohmann::json to_json(const Stored& account) const;
   // What a connector function receives for this account: config, credentials, context and the request.

@@ -1,8 +1,10 @@
 #include "app/config.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "app/env_file.hpp"
+#include "net/address_policy.hpp"
 
 extern char** environ;
 
@@ -36,6 +38,27 @@ std::vector<std::filesystem::path> split_paths(const std::string& value) {
     if (!part.empty()) out.emplace_back(part);
     if (colon == std::string::npos) break;
     start = colon + 1;
+  }
+  return out;
+}
+
+// "a.example.com, 127.0.0.1:8081" -> each entry checked as the address guard will read it.
+std::vector<std::string> parse_hosts(const std::string& name, const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    const auto comma = value.find(',', start);
+    std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front())))
+      part.erase(part.begin());
+    while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back())))
+      part.pop_back();
+    if (!part.empty()) {
+      if (auto problem = net::validate_allowed_host(part)) throw ConfigError(name + ": " + *problem);
+      out.push_back(part);
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
   }
   return out;
 }
@@ -200,6 +223,35 @@ const std::vector<ConfigOption>& config_options() {
        "how often event streams send a heartbeat comment (keeps proxies from closing idle streams)",
        [](Config& c, const std::string& v) {
          c.sse_heartbeat_seconds = parse_int("SCRATCH_SSE_HEARTBEAT_SECONDS", v, 1, 3600);
+       }},
+      {"SCRATCH_LUA_MEMORY_MB", "lua-memory-mb", "64", "memory one Lua connector call may allocate (MiB)",
+       [](Config& c, const std::string& v) {
+         c.lua_memory_mb = parse_int("SCRATCH_LUA_MEMORY_MB", v, 1, 4096);
+       }},
+      {"SCRATCH_LUA_INSTRUCTIONS", "lua-instructions", "200000000",
+       "Lua VM instructions one Lua connector call may run",
+       [](Config& c, const std::string& v) {
+         c.lua_instructions = parse_int("SCRATCH_LUA_INSTRUCTIONS", v, 1000, 2000000000);
+       }},
+      {"SCRATCH_LUA_TIMEOUT_MS", "lua-timeout-ms", "30000",
+       "wall-clock limit of one Lua connector call (its runner is killed if the script cannot be stopped)",
+       [](Config& c, const std::string& v) {
+         c.lua_timeout_ms = parse_int("SCRATCH_LUA_TIMEOUT_MS", v, 10, 3600000);
+       }},
+      {"SCRATCH_LUA_HTTP_CALLS", "lua-http-calls", "200",
+       "http.request calls one Lua connector call may make",
+       [](Config& c, const std::string& v) {
+         c.lua_http_calls = parse_int("SCRATCH_LUA_HTTP_CALLS", v, 0, 1000000);
+       }},
+      {"SCRATCH_LUA_ALLOWED_HOSTS", "lua-allowed-hosts", "",
+       "comma-separated host or host:port Lua connectors may reach although internal (e.g. 127.0.0.1:8081)",
+       [](Config& c, const std::string& v) {
+         c.lua_allowed_hosts = parse_hosts("SCRATCH_LUA_ALLOWED_HOSTS", v);
+       }},
+      {"SCRATCH_LUA_ALLOW_PRIVATE", "lua-allow-private", "false",
+       "let Lua connectors reach loopback, private and link-local addresses (metadata stays refused)",
+       [](Config& c, const std::string& v) {
+         c.lua_allow_private = parse_bool("SCRATCH_LUA_ALLOW_PRIVATE", v);
        }},
   };
   return options;

@@ -55,6 +55,13 @@ struct Config {
   int reaper_interval_seconds = 5;
   bool diagnostic_jobs = false;
   int sse_heartbeat_seconds = 15;
+  // Lua connectors (custom connectors): the sandbox's limits per call and the address guard for http.request.
+  int lua_memory_mb = 64;
+  long long lua_instructions = 200'000'000;
+  int lua_timeout_ms = 30000;
+  int lua_http_calls = 200;
+  std::vector<std::string> lua_allowed_hosts;
+  bool lua_allow_private = false;
 };
 
 struct ConfigOption {

@@ -1,6 +1,7 @@
 #include "app/route_table.hpp"
 
 #include "accounts/account_routes.hpp"
+#include "custom_connectors/custom_connector_routes.hpp"
 #include "events/event_routes.hpp"
 #include "jobs/job_routes.hpp"
 
@@ -19,6 +20,7 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   snapshots::add_snapshot_routes(router, services.snapshots, services.events);
   snapshots::add_record_routes(router, services.snapshots);
   snapshots::add_suggestion_routes(router, services.snapshots);
+  custom_connectors::add_custom_connector_routes(router, services.custom_connectors, services.authenticator);
 }
 
 }  // namespace scratch::app

@@ -7,6 +7,7 @@
 #include "accounts/account_service.hpp"
 #include "admin/admin_routes.hpp"
 #include "auth/auth_routes.hpp"
+#include "custom_connectors/custom_connector_service.hpp"
 #include "http/router.hpp"
 #include "events/event_bus.hpp"
 #include "jobs/job_handler.hpp"
@@ -30,6 +31,7 @@ struct ApiServices {
   db::ConnectionPool& pool;
   events::EventBus& events;
   snapshots::SnapshotServices& snapshots;
+  custom_connectors::CustomConnectorService& custom_connectors;
 };
 
 // The /api/v1 routes served by the api and all roles (operational routes are added separately).

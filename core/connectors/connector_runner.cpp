@@ -3,6 +3,8 @@
 //                                   "rejected":[{path,reason}]}
 //   host -> runner: {"id":n,"connector":"csv","op":"read","call":{config,credentials,context,request}}
 //   runner -> host: {"id":n,"ok":true,"result":{...}} or {"id":n,"ok":false,"error":{code,message,retryable}}
+//   host -> runner, a Lua connector: {"id":n,"lua":{script,name,limits,address_policy},"op":..,"call":{...}}
+//     answered the same way plus "logs" and, on failure, "diagnostic" (see lua_runner.hpp)
 #include "connectors/connector_runner.hpp"
 
 #include <signal.h>
@@ -13,6 +15,7 @@
 #include <map>
 
 #include "connectors/host_services.hpp"
+#include "connectors/lua_runner.hpp"
 #include "connectors/plugin_loader.hpp"
 #include "connectors/runner_protocol.hpp"
 #include "net/http_client.hpp"
@@ -108,6 +111,8 @@ int run_connector_runner(const std::vector<std::filesystem::path>& plugin_dirs) 
                {"error", error_json("runner_protocol", "request is not a JSON object", false)}};
     } else {
       reply = [&]() -> json {
+        // A Lua connector: a fresh sandbox per request, here in the runner and never in scratchd.
+        if (request.contains("lua")) return run_lua_request(request, http);
         const std::string name = request.value("connector", "");
         const auto it = plugins.find(name);
         if (it == plugins.end()) {

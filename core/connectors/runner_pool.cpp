@@ -204,10 +204,9 @@ int RunnerPool::runner_restarts() const {
   return restarts_;
 }
 
-CallResult RunnerPool::exchange(const std::string& connector, const std::string& op, const json& call,
-                                std::chrono::milliseconds timeout, bool raw) {
+CallResult RunnerPool::exchange(const std::string& what, json request, std::chrono::milliseconds timeout,
+                                bool raw) {
   const auto deadline = Clock::now() + timeout;
-  const std::string what = connector + "." + op;
   Slot* slot = nullptr;
   unsigned long id = 0;
   {
@@ -249,7 +248,7 @@ CallResult RunnerPool::exchange(const std::string& connector, const std::string&
       return {false, error("connector_unavailable", *problem, true)};
     }
   }
-  const json request = {{"id", id}, {"connector", connector}, {"op", op}, {"call", call}};
+  request["id"] = id;
   if (!write_frame(slot->to_runner, request.dump(-1, ' ', false, json::error_handler_t::replace))) {
     const std::string why = reap(*slot, true);
     release(true, why);
@@ -292,16 +291,21 @@ CallResult RunnerPool::exchange(const std::string& connector, const std::string&
                          "the connector runner answered " + what + " with a malformed reply", true)};
   }
   release(false, "");
+  json script = nullptr;
+  if (reply.contains("logs") || reply.contains("diagnostic")) {  // a Lua connector's extras
+    script = {{"logs", reply.value("logs", json::array())},
+              {"diagnostic", reply.value("diagnostic", json())}};
+  }
   if (reply.value("ok", false)) {
     // Moved, not copied: a read page can be megabytes of JSON.
-    CallResult r{true, reply.contains("result") ? std::move(reply["result"]) : json::object(), ""};
+    CallResult r{true, reply.contains("result") ? std::move(reply["result"]) : json::object(), "", script};
     if (raw) {
       r.raw = r.value.dump();
       r.value = nullptr;
     }
     return r;
   }
-  return {false, reply.value("error", error("plugin_error", "unknown error", false))};
+  return {false, reply.value("error", error("plugin_error", "unknown error", false)), "", script};
 }
 
 }  // namespace scratch::connectors

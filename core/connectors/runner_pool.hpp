@@ -39,18 +39,29 @@ class RunnerPool : public Connectors {
   std::optional<nlohmann::json> spec(const std::string& connector) const override;
   CallResult call(const std::string& connector, const std::string& op, const nlohmann::json& call,
                   std::chrono::milliseconds timeout) override {
-    return exchange(connector, op, call, timeout, false);
+    return exchange(connector + "." + op, {{"connector", connector}, {"op", op}, {"call", call}}, timeout,
+                    false);
   }
   CallResult call_raw(const std::string& connector, const std::string& op, const nlohmann::json& call,
                       std::chrono::milliseconds timeout) override {
-    return exchange(connector, op, call, timeout, true);
+    return exchange(connector + "." + op, {{"connector", connector}, {"op", op}, {"call", call}}, timeout,
+                    true);
+  }
+  // A Lua connector's call (see lua_runner.hpp): `lua` is {script, name, limits, address_policy,
+  // requests_per_second}; op is a contract function, "validate" or "test". The same supervision as plugins:
+  // a runner stuck in a script past the deadline is killed (connector_timeout).
+  CallResult call_lua(const nlohmann::json& lua, const std::string& op, const nlohmann::json& call,
+                      std::chrono::milliseconds timeout) {
+    return exchange("lua:" + lua.value("name", std::string("custom")) + "." + op,
+                    {{"lua", lua}, {"op", op}, {"call", call}}, timeout, false);
   }
 
   int runner_restarts() const;
 
  private:
-  CallResult exchange(const std::string& connector, const std::string& op, const nlohmann::json& call,
-                      std::chrono::milliseconds timeout, bool raw);
+  // `request` is the message without its id; `what` names the call in errors and logs.
+  CallResult exchange(const std::string& what, nlohmann::json request, std::chrono::milliseconds timeout,
+                      bool raw);
   struct Slot {
     pid_t pid = -1;
     int to_runner = -1;

@@ -25,7 +25,8 @@ struct HttpResponse {
 };
 
 struct HttpError {
-  // "timeout", "connect_failed", "dns_failed", "too_large", "cancelled", "invalid_request",
+  // "timeout", "connect_failed", "dns_failed", "too_large", "cancelled", "invalid_request", "address_refused"
+  // (an address policy refused the target),
   // "rate_limited", plus "tls_failed" (handshake or certificate) and "transfer_failed" (the connection
   // broke after it was established: nothing or only part of a response arrived).
   std::string code{};

@@ -28,14 +28,26 @@ std::set<std::pair<std::string, std::string>> router_routes() {
   jobs::JobRegistry job_types;
   events::EventBus bus(pool, "postgresql://nowhere.invalid/none", {});
   snapshots::SnapshotServices snapshot_services(pool, authenticator, accounts);
-  app::ApiServices services{auth_service, authenticator,
-                            tokens,       [] { return json::object(); },
-                            "all",        runners,
-                            accounts,     uploads,
-                            1 << 20,      queue,
-                            job_types,    false,
-                            pool,         bus,
-                            snapshot_services};
+  custom_connectors::LuaScripts lua_scripts(runners, {});
+  custom_connectors::CustomConnectorStore custom_store(pool);
+  custom_connectors::ScriptedConnectors scripted(runners, custom_store, lua_scripts);
+  custom_connectors::CustomConnectorService custom(custom_store, scripted, lua_scripts);
+  app::ApiServices services{auth_service,
+                            authenticator,
+                            tokens,
+                            [] { return json::object(); },
+                            "all",
+                            runners,
+                            accounts,
+                            uploads,
+                            1 << 20,
+                            queue,
+                            job_types,
+                            false,
+                            pool,
+                            bus,
+                            snapshot_services,
+                            custom};
   http::Router router;
   http::Metrics metrics;
   http::add_ops_routes(

@@ -9,7 +9,8 @@ namespace scratch::app {
 namespace {
 
 // Flags that belong to subcommands rather than to the configuration.
-const std::set<std::string> kCommandFlags = {"email", "admin", "password-stdin", "env-file"};
+const std::set<std::string> kCommandFlags = {"email",  "admin",       "password-stdin", "env-file",
+                                             "config", "credentials", "table"};
 
 void print_help() {
   std::cout
@@ -23,6 +24,11 @@ void print_help() {
          "file\n"
          "  scratchd plugins check FILE.so                          vet one plugin file; exit 1 with the "
          "reason\n"
+         "  scratchd lua validate FILE.lua                          validate a Lua connector script (JSON "
+         "report)\n"
+         "  scratchd lua test FILE.lua --config JSON [--credentials JSON] [--table T]\n"
+         "                                                          run its steps against a source (JSON "
+         "report)\n"
          "  scratchd version | help\n\n"
          "Options (flag / environment variable / default). Flags beat the environment, which beats .env:\n";
   for (const auto& o : config_options()) {
@@ -67,6 +73,7 @@ int run_cli(int argc, const char* const* argv) {
     if (command == "migrate") return migrate_command(config);
     if (command == "admin") return admin_command(config, args);
     if (command == "plugins") return plugins_command(config, args);
+    if (command == "lua") return lua_command(config, args);
     if (command == "connector-runner") return connectors::run_connector_runner(config.plugin_dirs);
     std::cerr << "scratchd: unknown command '" << command << "' (try `scratchd help`)\n";
     return 2;

@@ -12,6 +12,7 @@
 #include "app/route_table.hpp"
 #include "app/secrets.hpp"
 #include "connectors/runner_pool.hpp"
+#include "custom_connectors/custom_connector_service.hpp"
 #include "db/db_errors.hpp"
 #include "db/transaction.hpp"
 #include "http/dispatcher.hpp"
@@ -101,6 +102,17 @@ connectors::RunnerPool::Options runner_options(const Config& config) {
   return options;
 }
 
+custom_connectors::LuaSettings lua_settings(const Config& config) {
+  custom_connectors::LuaSettings s;
+  s.memory_bytes = static_cast<std::size_t>(config.lua_memory_mb) << 20;
+  s.instructions = static_cast<std::uint64_t>(config.lua_instructions);
+  s.wall = std::chrono::milliseconds(config.lua_timeout_ms);
+  s.http_calls = config.lua_http_calls;
+  s.allowed_hosts = config.lua_allowed_hosts;
+  s.allow_private = config.lua_allow_private;
+  return s;
+}
+
 int serve_command(Config config) {
   // Signals are taken synchronously by this thread (sigwait); every thread started later inherits the mask.
   sigset_t stop_signals;
@@ -138,12 +150,17 @@ int serve_command(Config config) {
   // Plugins never load into this process: connector calls go to supervised runner processes.
   connectors::RunnerPool runners(runner_options(config));
   if (serves_api(config.role) || runs_workers(config.role)) runners.start();
+  // Custom (Lua) connectors are connector types too ("custom:<id>@<n>"); they run in the same runners.
+  custom_connectors::LuaScripts lua_scripts(runners, lua_settings(config));
+  custom_connectors::CustomConnectorStore custom_store(pool);
+  custom_connectors::ScriptedConnectors all_connectors(runners, custom_store, lua_scripts);
+  custom_connectors::CustomConnectorService custom_service(custom_store, all_connectors, lua_scripts);
   uploads::UploadService uploads(pool, config.data_dir, config.max_upload_bytes);
-  accounts::AccountService accounts(pool, runners, crypto::SecretBox(config.master_key), uploads,
+  accounts::AccountService accounts(pool, all_connectors, crypto::SecretBox(config.master_key), uploads,
                                     config.data_dir, std::chrono::seconds(config.connector_timeout_seconds));
   jobs::JobRegistry job_types;
   if (config.diagnostic_jobs) jobs::add_diagnostic_jobs(job_types);
-  snapshots::add_snapshot_jobs(job_types, pool, accounts, runners);
+  snapshots::add_snapshot_jobs(job_types, pool, accounts, all_connectors);
   snapshots::SnapshotServices snapshot_services(pool, authenticator, accounts);
   jobs::JobQueue job_queue(pool);
   events::EventBus event_bus(
@@ -155,7 +172,7 @@ int serve_command(Config config) {
                   api_tokens,
                   [&pool] { return database_status(pool); },
                   role_name(config.role),
-                  runners,
+                  all_connectors,
                   accounts,
                   uploads,
                   config.upload_chunk_bytes,
@@ -164,7 +181,8 @@ int serve_command(Config config) {
                   config.diagnostic_jobs,
                   pool,
                   event_bus,
-                  snapshot_services};
+                  snapshot_services,
+                  custom_service};
   if (serves_api(config.role)) add_api_routes(router, api);
   std::size_t largest_body = config.max_body_bytes;
   for (const auto& route : router.routes())
