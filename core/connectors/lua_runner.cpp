@@ -273,6 +273,17 @@ class LuaRun {
       if (taken.value && taken.value->is_object() && taken.value->contains("code") &&
           taken.value->value("message", "") == e.message) {
         out.error = *taken.value;
+        // Codes the host sets must mean what they say: a script cannot pass its error off as a limit, a
+        // refused address or a crashed runner.
+        static const std::set<std::string> reserved = {
+            "limit_exceeded",        "address_refused",  "connector_timeout", "connector_crashed",
+            "connector_unavailable", "plugin_protocol",  "unknown_connector", "quota_exceeded",
+            "script_error",          "script_host_error"};
+        const auto code =
+            out.error.value("code", json()).is_string() ? out.error["code"].get<std::string>() : "";
+        if (reserved.count(code))
+          out.error = error_json("script_error", "the script raised the reserved code " + code + ": " +
+                                                     out.error.value("message", std::string()));
         return;
       }
     }

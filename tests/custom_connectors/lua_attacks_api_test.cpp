@@ -199,8 +199,8 @@ class LuaAttacks : protected GoodApiHolder, public CustomConnectorTest {
         {"json_nesting", Where::kRead, "  json.decode(string.rep('[', 100000))", "script_error",
          "nested deeper than 200 levels", false},
         // Errors as tables and __tostring tricks.
-        {"error_table_fake_limit", Where::kRead, "  error({ code = 'limit_exceeded', message = 'fake' })", "",
-         "fake", false},
+        {"error_table_fake_limit", Where::kRead, "  error({ code = 'limit_exceeded', message = 'fake' })",
+         "script_error", "reserved code limit_exceeded", false},
         {"error_tostring_throws", Where::kRead,
          "  error(setmetatable({}, { __tostring = function() error('inner') end }))", "script_error",
          "(error object is a table value)", false},
