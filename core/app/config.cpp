@@ -117,6 +117,9 @@ const std::vector<ConfigOption>& config_options() {
       {"SCRATCH_PLUGIN_DIRS", "plugin-dirs", "",
        "colon-separated plugin folders (default: <data dir>/plugins)",
        [](Config& c, const std::string& v) { c.plugin_dirs = split_paths(v); }},
+      {"SCRATCH_WEB_DIR", "web-dir", "web/dist",
+       "the web console's built assets, served at / (built by scripts/build-web.sh)",
+       [](Config& c, const std::string& v) { c.web_dir = v; }},
       {"SCRATCH_SESSION_SECRET", "session-secret", "",
        "key that signs session tokens, at least 32 characters (generated into the data folder by "
        "scripts/run.sh)",
@@ -252,6 +255,40 @@ const std::vector<ConfigOption>& config_options() {
        "let Lua connectors reach loopback, private and link-local addresses (metadata stays refused)",
        [](Config& c, const std::string& v) {
          c.lua_allow_private = parse_bool("SCRATCH_LUA_ALLOW_PRIVATE", v);
+       }},
+      {"SCRATCH_AGENT_BASE_URL", "agent-base-url", "https://openrouter.ai/api/v1",
+       "OpenAI-compatible chat-completions endpoint of the in-server agent (users may set their own)",
+       [](Config& c, const std::string& v) { c.agent_base_url = v; }},
+      {"SCRATCH_AGENT_API_KEY", "agent-api-key", "", "the deployment's key for SCRATCH_AGENT_BASE_URL",
+       [](Config& c, const std::string& v) { c.agent_api_key = v; }},
+      {"SCRATCH_AGENT_MODEL", "agent-model", "openai/gpt-4o-mini", "default model of agent runs",
+       [](Config& c, const std::string& v) { c.agent_model = v; }},
+      {"SCRATCH_AGENT_MAX_STEPS", "agent-max-steps", "20",
+       "model calls one agent run may make before it is stopped (the step budget)",
+       [](Config& c, const std::string& v) {
+         c.agent_max_steps = parse_int("SCRATCH_AGENT_MAX_STEPS", v, 1, 200);
+       }},
+      {"SCRATCH_AGENT_HISTORY_TOKENS", "agent-history-tokens", "24000",
+       "estimated tokens of session history sent to the model; older turns are summarised past it",
+       [](Config& c, const std::string& v) {
+         c.agent_history_tokens = parse_int("SCRATCH_AGENT_HISTORY_TOKENS", v, 200, 2000000);
+       }},
+      {"SCRATCH_AGENT_TOKEN_WARNING", "agent-token-warning", "0",
+       "tokens per user per month after which agent runs carry a usage warning (0: none; users may set "
+       "theirs)",
+       [](Config& c, const std::string& v) {
+         c.agent_token_warning = parse_int("SCRATCH_AGENT_TOKEN_WARNING", v, 0, 2000000000);
+       }},
+      {"SCRATCH_AGENT_ALLOWED_HOSTS", "agent-allowed-hosts", "",
+       "comma-separated host or host:port that agent URL loading and user-set model endpoints may reach "
+       "although internal",
+       [](Config& c, const std::string& v) {
+         c.agent_allowed_hosts = parse_hosts("SCRATCH_AGENT_ALLOWED_HOSTS", v);
+       }},
+      {"SCRATCH_REFERENCE_FILE_MAX_KB", "reference-file-max-kb", "1024",
+       "largest reference file (Markdown or text) a user may upload for agents, in KiB",
+       [](Config& c, const std::string& v) {
+         c.reference_file_max_kb = parse_int("SCRATCH_REFERENCE_FILE_MAX_KB", v, 1, 65536);
        }},
   };
   return options;

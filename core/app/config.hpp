@@ -31,6 +31,7 @@ struct Config {
   LogFormat log_format = LogFormat::human;
   int http_threads = 4;
   std::vector<std::filesystem::path> plugin_dirs;
+  std::filesystem::path web_dir = "web/dist";  // the web console's built assets
   std::string session_secret;
   std::string master_key;  // 32 raw bytes once resolved
   bool embedded = false;   // data folder owns the secrets (the two-command default)
@@ -62,6 +63,14 @@ struct Config {
   int lua_http_calls = 200;
   std::vector<std::string> lua_allowed_hosts;
   bool lua_allow_private = false;
+  std::string agent_base_url = "https://openrouter.ai/api/v1";
+  std::string agent_api_key;
+  std::string agent_model = "openai/gpt-4o-mini";
+  int agent_max_steps = 20;
+  int agent_history_tokens = 24000;
+  int agent_token_warning = 0;
+  std::vector<std::string> agent_allowed_hosts;
+  int reference_file_max_kb = 1024;
 };
 
 struct ConfigOption {

@@ -21,6 +21,9 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   snapshots::add_record_routes(router, services.snapshots);
   snapshots::add_suggestion_routes(router, services.snapshots);
   custom_connectors::add_custom_connector_routes(router, services.custom_connectors, services.authenticator);
+  agent::add_agent_tool_routes(router, services.agent);
+  agent::add_agent_run_routes(router, services.agent);
+  agent::add_mcp_routes(router, services.agent);
 }
 
 }  // namespace scratch::app

@@ -6,10 +6,11 @@
 
 #include "accounts/account_service.hpp"
 #include "admin/admin_routes.hpp"
+#include "agent/agent_services.hpp"
 #include "auth/auth_routes.hpp"
 #include "custom_connectors/custom_connector_service.hpp"
-#include "http/router.hpp"
 #include "events/event_bus.hpp"
+#include "http/router.hpp"
 #include "jobs/job_handler.hpp"
 #include "snapshots/snapshot_routes.hpp"
 
@@ -32,6 +33,7 @@ struct ApiServices {
   events::EventBus& events;
   snapshots::SnapshotServices& snapshots;
   custom_connectors::CustomConnectorService& custom_connectors;
+  agent::AgentServices& agent;
 };
 
 // The /api/v1 routes served by the api and all roles (operational routes are added separately).

@@ -16,6 +16,7 @@
 
 #include "connectors/host_services.hpp"
 #include "connectors/lua_runner.hpp"
+#include "connectors/lua_watchdog.hpp"
 #include "connectors/plugin_loader.hpp"
 #include "connectors/runner_protocol.hpp"
 #include "net/http_client.hpp"
@@ -101,6 +102,7 @@ int run_connector_runner(const std::vector<std::filesystem::path>& plugin_dirs) 
   if (!write_frame(kRunnerResponseFd, hello.dump(-1, ' ', false, json::error_handler_t::replace))) return 1;
 
   net::HttpClient http;
+  LuaWatchdog watchdog([](const std::string& text) { write_frame(kRunnerResponseFd, text); });
   std::string frame;
   while (read_frame(kRunnerRequestFd, frame) == ReadStatus::ok) {
     json reply;
@@ -112,7 +114,7 @@ int run_connector_runner(const std::vector<std::filesystem::path>& plugin_dirs) 
     } else {
       reply = [&]() -> json {
         // A Lua connector: a fresh sandbox per request, here in the runner and never in scratchd.
-        if (request.contains("lua")) return run_lua_request(request, http);
+        if (request.contains("lua")) return run_lua_request(request, http, &watchdog);
         const std::string name = request.value("connector", "");
         const auto it = plugins.find(name);
         if (it == plugins.end()) {

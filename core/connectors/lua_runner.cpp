@@ -6,12 +6,14 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <set>
 
 #include "connectors/json_schema.hpp"
 #include "connectors/lua_contract.hpp"
 #include "connectors/lua_embedded.hpp"
+#include "connectors/lua_watchdog.hpp"
 #include "connectors/plugin_loader.hpp"
 #include "lua/sandbox.hpp"
 #include "net/address_policy.hpp"
@@ -22,6 +24,10 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+// How long past the wall limit a call may run before the watchdog ends the runner (the hook stops normal
+// Lua code at the limit itself).
+constexpr std::chrono::milliseconds kWatchdogGrace{1000};
 
 const std::vector<std::string> kContractFunctions = {"spec", "check", "list_tables", "read", "write"};
 
@@ -144,40 +150,12 @@ json logs_json(const std::vector<lua::LogLine>& logs, std::size_t from) {
   return out;
 }
 
-// An error() that remembers a thrown error table, so the host can answer with the script's own {code,
-// message, retryable} (the sandbox reports only a table's message). Loaded under the chunk name "?", which
-// the sandbox leaves out of tracebacks, and with the level shifted so positions still name the caller.
-constexpr const char* kPrelude = R"lua(
-local raw_error, type, tostring, rawget = error, type, tostring, rawget
-local thrown = nil
-function error(e, level)
-  if type(e) == "table" then
-    local code, message = rawget(e, "code"), rawget(e, "message")
-    if type(code) == "string" then
-      thrown = { code = code, message = type(message) == "string" and message or tostring(message or code),
-                 retryable = rawget(e, "retryable") == true }
-    else
-      thrown = nil
-    end
-  else
-    thrown = nil
-  end
-  if level == nil then level = 1 end
-  if type(level) == "number" and level > 0 then level = level + 1 end
-  raw_error(e, level)
-end
-function __scratch_take_error()
-  local t = thrown
-  thrown = nil
-  return t
-end
-)lua";
-
 // One request: a fresh sandbox, the script loaded, and the calls made on it.
 class LuaRun {
  public:
-  LuaRun(const json& lua, const net::HttpClient& http, std::string rate_key)
-      : name_(lua.value("name", "custom")),
+  LuaRun(const json& lua, const net::HttpClient& http, std::string rate_key, LuaWatchdog* watchdog)
+      : watchdog_(watchdog),
+        name_(lua.value("name", "custom")),
         script_(lua.value("script", "")),
         limits_(limits_from(lua.value("limits", json::object()))),
         policy_(policy_from(lua.value("address_policy", json::object()))),
@@ -186,13 +164,14 @@ class LuaRun {
         http_(http),
         sandbox_(limits_, [this](const json& request) { return send(request); }) {}
 
-  // Offers the helper modules to require(), loads the prelude and then the script; the script's load error.
+  // Offers the helper modules to require(), then loads the script; the script's load error.
   std::optional<lua::RunError> load() {
     for (const auto& [module, source] : embedded_lua_modules())
       sandbox_.add_module(module, source);
-    if (auto e = sandbox_.load(kPrelude, "?"))
-      return host_problem("the Lua prelude did not load: " + e->message);
-    return sandbox_.load(script_, "connector.lua");
+    arm("");
+    auto e = sandbox_.load(script_, "connector.lua");
+    disarm();
+    return e;
   }
 
   std::string global_type(const std::string& name) { return sandbox_.global_type(name); }
@@ -210,6 +189,12 @@ class LuaRun {
     double duration_ms = 0;
     json logs = json::array();  // the lines logged during this call
   };
+  // What to answer if a call gets stuck past its deadline: the request's reply with this call's outcome
+  // (a time limit error) in its place. Built by the operation (validate, test...) from what it has so far.
+  using StuckReply = std::function<json(const std::string& function, const Outcome& out)>;
+
+  void on_stuck(StuckReply reply) { stuck_reply_ = std::move(reply); }
+  void set_reply_id(json id) { reply_id_ = std::move(id); }
 
   // Calls a contract function; checks that it exists and returns a table.
   Outcome call(const std::string& function, const std::vector<json>& args) {
@@ -225,7 +210,9 @@ class LuaRun {
       fail(out, e);
       return out;
     }
+    arm(function);
     auto result = sandbox_.call(function, args);
+    disarm();
     out.duration_ms = result.duration_ms;
     if (result.error) {
       if (result.error->function.empty()) result.error->function = function;
@@ -251,43 +238,55 @@ class LuaRun {
   const std::string& name() const { return name_; }
 
  private:
-  static lua::RunError host_problem(const std::string& message) {
+  // The count hook stops a call at the wall limit; the watchdog, a moment later, stops one stuck in C.
+  void arm(const std::string& function) {
+    if (!watchdog_ || !stuck_reply_) return;
     lua::RunError e;
-    e.kind = "host";
-    e.message = message;
-    return e;
+    e.kind = "limit";
+    e.limit = "time";
+    e.function = function;
+    e.message = (function.empty() ? std::string("the script's top level") : function + "()") +
+                " ran past its " + std::to_string(limits_.wall.count()) +
+                " ms wall-clock limit inside one library call (a pattern match or string operation on a "
+                "large input?); the run was stopped";
+    Outcome out;
+    fail(out, e);
+    json reply = stuck_reply_(function, out);
+    reply["id"] = reply_id_;
+    watchdog_->arm(Clock::now() + limits_.wall + kWatchdogGrace, std::move(reply));
+  }
+  void disarm() {
+    if (watchdog_) watchdog_->disarm();
   }
 
   void fail(Outcome& out, const lua::RunError& e) {
     out.failure = e;
     if (e.kind == "limit") {
-      aborted_ = true;
       out.error = error_json("limit_exceeded", "the script exceeded its " + e.limit + " limit" +
                                                    (e.message.empty() ? "" : ": " + e.message));
       return;
     }
-    if (e.kind == "runtime" && !aborted_) {
-      // error({code=, message=, retryable=}) is the call's own error, as a plugin would return it.
-      auto taken = sandbox_.call("__scratch_take_error", {});
-      // The same error that ended the call (not one thrown earlier and caught by the script).
-      if (taken.value && taken.value->is_object() && taken.value->contains("code") &&
-          taken.value->value("message", "") == e.message) {
-        out.error = *taken.value;
-        // Codes the host sets must mean what they say: a script cannot pass its error off as a limit, a
-        // refused address or a crashed runner.
-        static const std::set<std::string> reserved = {
-            "limit_exceeded",        "address_refused",  "connector_timeout", "connector_crashed",
-            "connector_unavailable", "plugin_protocol",  "unknown_connector", "quota_exceeded",
-            "script_error",          "script_host_error"};
-        const auto code =
-            out.error.value("code", json()).is_string() ? out.error["code"].get<std::string>() : "";
-        if (reserved.count(code))
-          out.error = error_json("script_error", "the script raised the reserved code " + code + ": " +
-                                                     out.error.value("message", std::string()));
-        return;
-      }
-    }
     std::string where = e.line > 0 ? "line " + std::to_string(e.line) + ": " : "";
+    if (e.kind == "runtime" && e.code_source == "host") {
+      // An http.request failure the script did not catch keeps the host's code (address_refused...).
+      out.error = error_json(e.code, where + e.message, e.retryable);
+      return;
+    }
+    if (e.kind == "runtime" && e.code_source == "script") {
+      // error({code=, message=, retryable=}) is the call's own error, as a plugin would return it. Codes
+      // the host sets must mean what they say: a script cannot pass its error off as a limit, a refused
+      // address or a crashed runner.
+      static const std::set<std::string> reserved = {
+          "limit_exceeded",        "address_refused",  "connector_timeout", "connector_crashed",
+          "connector_unavailable", "plugin_protocol",  "unknown_connector", "quota_exceeded",
+          "script_error",          "script_host_error"};
+      if (reserved.count(e.code))
+        out.error =
+            error_json("script_error", "the script raised the reserved code " + e.code + ": " + e.message);
+      else
+        out.error = error_json(e.code, e.message, e.retryable);
+      return;
+    }
     out.error = error_json(e.kind == "host" ? "script_host_error" : "script_error", where + e.message);
   }
 
@@ -331,7 +330,7 @@ class LuaRun {
     const auto outcome = http_.send(request, context);
     if (!outcome.response) {
       const auto& e = *outcome.error;
-      throw lua::HostError(e.code, e.message);
+      throw lua::HostError(e.code, e.message, e.retryable);
     }
     json headers = json::object();
     for (const auto& [k, v] : outcome.response->headers) {
@@ -343,6 +342,9 @@ class LuaRun {
     return {{"status", outcome.response->status}, {"headers", headers}, {"body", outcome.response->body}};
   }
 
+  LuaWatchdog* watchdog_;
+  StuckReply stuck_reply_;
+  json reply_id_ = 0;
   std::string name_;
   std::string script_;
   lua::Limits limits_;
@@ -350,7 +352,6 @@ class LuaRun {
   std::string rate_key_;
   double requests_per_second_;
   const net::HttpClient& http_;
-  bool aborted_ = false;
   lua::Sandbox sandbox_;  // last: its HTTP function uses the members above
 };
 
@@ -407,6 +408,14 @@ json validate(LuaRun& run) {
   json errors = json::array();
   json functions = json::object();
   json spec = nullptr;
+  run.on_stuck([&](const std::string&, const LuaRun::Outcome& out) {
+    json so_far = errors;
+    so_far.push_back(validation_error(*out.failure));
+    return json{
+        {"ok", true},
+        {"result", {{"valid", false}, {"errors", so_far}, {"spec", nullptr}, {"functions", functions}}},
+        {"logs", json::array()}};
+  });
   if (auto e = run.load()) {
     errors.push_back(validation_error(*e));
     for (const auto& f : kContractFunctions)
@@ -489,6 +498,15 @@ json skipped(const std::string& name, const std::string& reason) {
           {"logs", json::array()}, {"sample", nullptr},   {"reason", reason}};
 }
 
+// Every contract step after `function`, skipped for `reason`.
+void skip_after(json& steps, const std::string& function, const std::string& reason) {
+  bool after = false;
+  for (const auto& f : kContractFunctions) {
+    if (after) steps.push_back(skipped(f, reason));
+    if (f == function) after = true;
+  }
+}
+
 // A result that breaks the contract's shape is that step's error (the call itself worked).
 void check_shape(const std::string& function, LuaRun::Outcome& out) {
   if (!out.value) return;
@@ -511,6 +529,13 @@ json test(LuaRun& run, const json& call) {
       if (after) steps.push_back(skipped(f, reason));
     }
   };
+  run.on_stuck([&](const std::string& function, const LuaRun::Outcome& out) {
+    json so_far = steps;
+    const std::string step = function.empty() ? "spec" : function;
+    so_far.push_back(step_json(step, out, nullptr));
+    skip_after(so_far, step, "a limit ended the script");
+    return json{{"ok", true}, {"result", {{"ok", false}, {"steps", so_far}}}, {"logs", json::array()}};
+  });
   if (auto e = run.load()) {
     LuaRun::Outcome out;
     out.failure = *e;
@@ -612,7 +637,7 @@ json test(LuaRun& run, const json& call) {
   return {{"ok", ok}, {"steps", steps}};
 }
 
-json run(const json& request, const net::HttpClient& http) {
+json run(const json& request, const net::HttpClient& http, LuaWatchdog* watchdog) {
   const json& lua = request["lua"];
   const std::string op = request.value("op", "");
   const json call = request.value("call", json::object());
@@ -620,7 +645,9 @@ json run(const json& request, const net::HttpClient& http) {
   if (call.contains("context") && call["context"].is_object())
     rate_key = call["context"].value("account_id", "");
   if (rate_key.empty()) rate_key = "lua-builder:" + lua.value("name", "custom");
-  LuaRun run(lua, http, rate_key);
+  LuaRun run(lua, http, rate_key, watchdog);
+  run.set_reply_id(request.value("id", json(0)));
+  run.on_stuck([](const std::string&, const LuaRun::Outcome& out) { return failure_reply(out); });
 
   if (op == "validate") return {{"ok", true}, {"result", validate(run)}, {"logs", json::array()}};
   if (op == "test") return {{"ok", true}, {"result", test(run, call)}, {"logs", json::array()}};
@@ -640,13 +667,13 @@ json run(const json& request, const net::HttpClient& http) {
 
 }  // namespace
 
-json run_lua_request(const json& request, const net::HttpClient& http) {
+json run_lua_request(const json& request, const net::HttpClient& http, LuaWatchdog* watchdog) {
   try {
     if (!request.contains("lua") || !request["lua"].is_object() || !request["lua"].contains("script") ||
         !request["lua"]["script"].is_string()) {
       return {{"ok", false}, {"error", error_json("runner_protocol", "a Lua request needs lua.script")}};
     }
-    return run(request, http);
+    return run(request, http, watchdog);
   } catch (const std::exception& e) {
     // The sandbox reports script failures as values; this is the host failing (e.g. out of memory here).
     return {{"ok", false}, {"error", error_json("script_host_error", e.what())}};

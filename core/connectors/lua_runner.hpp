@@ -19,7 +19,12 @@ class HttpClient;
 
 namespace scratch::connectors {
 
+class LuaWatchdog;
+
 // Runs one Lua request with a fresh sandbox; never throws. The reply has no "id" (the caller adds it).
-nlohmann::json run_lua_request(const nlohmann::json& request, const net::HttpClient& http);
+// With a watchdog, a call stuck in C code past its wall limit ends the process after the watchdog sends
+// the request's reply with that call's time limit error (see lua_watchdog.hpp).
+nlohmann::json run_lua_request(const nlohmann::json& request, const net::HttpClient& http,
+                               LuaWatchdog* watchdog = nullptr);
 
 }  // namespace scratch::connectors

@@ -290,6 +290,12 @@ CallResult RunnerPool::exchange(const std::string& what, json request, std::chro
     return {false, error("runner_protocol",
                          "the connector runner answered " + what + " with a malformed reply", true)};
   }
+  if (reply.value("runner_exit", false)) {
+    // A Lua call stuck past its limit: the runner sent this reply and ended itself (lua_watchdog.hpp).
+    reap(*slot, true);
+    std::lock_guard lock(mutex_);
+    ++restarts_;
+  }
   release(false, "");
   json script = nullptr;
   if (reply.contains("logs") || reply.contains("diagnostic")) {  // a Lua connector's extras

@@ -86,6 +86,12 @@ Response Dispatcher::route_and_run(Request& request) {
               .with_header("Allow", allow),
           request);
     }
+    if (fallback_) {
+      if (auto served = fallback_(request)) {
+        request.route = "static";
+        return std::move(*served);
+      }
+    }
     return problem_response(ApiError(404, "route_not_found", "No such route",
                                      "no route matches " + request.method + " " + request.path),
                             request);

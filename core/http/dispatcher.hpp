@@ -28,6 +28,10 @@ class Dispatcher {
   Dispatcher(const Router& router, Metrics& metrics, Options options);
 
   void add_exception_mapper(ExceptionMapper mapper) { mappers_.push_back(std::move(mapper)); }
+  // Asked for a request no route matches before answering 404 (the web console's files).
+  void set_fallback(std::function<std::optional<Response>(const Request&)> fallback) {
+    fallback_ = std::move(fallback);
+  }
 
   // `request` arrives with method, path, query, body, headers and client address filled in.
   // The response always carries X-Request-Id; an error response is always problem+json.
@@ -47,6 +51,7 @@ class Dispatcher {
   Metrics& metrics_;
   Options options_;
   std::vector<ExceptionMapper> mappers_;
+  std::function<std::optional<Response>(const Request&)> fallback_;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};
 };

@@ -138,6 +138,9 @@ int l_http_request(lua_State* L) {
       response = s->http(request);
     } catch (const HostError& e) {
       failure = "http.request failed (" + e.code + "): " + e.what();
+      s->http_failure_text = failure;
+      s->http_failure_code = e.code;
+      s->http_failure_retryable = e.retryable;
     } catch (const std::exception& e) {
       failure = std::string("the host's HTTP function failed: ") + e.what();
       host_failed = true;

@@ -47,6 +47,10 @@ struct Sandbox::Impl {
   std::size_t http_bytes = 0;
   std::size_t log_bytes = 0;
   int last_line = 0;  // last script line the hook saw (where a memory error happened, roughly)
+  // The last http.request failure raised into the script, so an uncaught one keeps the host's code.
+  std::string http_failure_text;
+  std::string http_failure_code;
+  bool http_failure_retryable = false;
   bool running = false;
   std::string function;       // the contract function running
   std::vector<Frame> frames;  // captured by the message handler

@@ -533,6 +533,25 @@ RunError make_error(Sandbox::Impl* s, lua_State* L, int status, bool has_value) 
   const std::string text = has_value ? error_text(L, -1) : "unknown error";
   auto [line, rest] = split_position(text, s->chunk);
   e.message = rest;
+  if (has_value && lua_type(L, -1) == LUA_TTABLE) {
+    // error({code=, message=, retryable=}): the script's own error, as a plugin would return it. Raw reads
+    // only: no metamethod of the script runs here.
+    lua_pushliteral(L, "code");
+    if (lua_rawget(L, -2) == LUA_TSTRING) {
+      e.code = lua_tostring(L, -1);
+      e.code_source = "script";
+      lua_pushliteral(L, "retryable");
+      e.retryable = lua_rawget(L, -3) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+      lua_pop(L, 1);
+      if (e.message == "(error object is a table value)") e.message = e.code;
+    }
+    lua_pop(L, 1);
+  } else if (has_value && lua_type(L, -1) == LUA_TSTRING && !s->http_failure_text.empty() &&
+             text == s->http_failure_text) {
+    e.code = s->http_failure_code;  // the refused or failed request itself, not a look-alike string
+    e.code_source = "host";
+    e.retryable = s->http_failure_retryable;
+  }
   e.line = line > 0 ? line : first_script_line;
   if (e.line == 0) e.line = s->last_line;
   if (status == LUA_ERRERR && e.message.empty()) e.message = "error in error handling";
@@ -711,6 +730,9 @@ void Sandbox::Impl::begin_run(const std::string& fn) {
   http_bytes = 0;
   log_bytes = 0;
   last_line = 0;
+  http_failure_text.clear();
+  http_failure_code.clear();
+  http_failure_retryable = false;
   refusal_pending = false;
   function = fn;
   frames.clear();
@@ -781,13 +803,19 @@ void raise_error(lua_State* L, const std::string& text) {
 
 // ---- public ----------------------------------------------------------------------------------------------
 
-HostError::HostError(std::string c, const std::string& m) : std::runtime_error(m), code(std::move(c)) {}
+HostError::HostError(std::string c, const std::string& m, bool r)
+    : std::runtime_error(m), code(std::move(c)), retryable(r) {}
 
 json RunError::to_json() const {
   json j = {{"kind", kind}, {"message", message}, {"line", line}, {"column", column}};
   if (!limit.empty()) j["limit"] = limit;
   if (!traceback.empty()) j["traceback"] = traceback;
   if (!function.empty()) j["function"] = function;
+  if (!code.empty()) {
+    j["code"] = code;
+    j["code_source"] = code_source;
+    j["retryable"] = retryable;
+  }
   return j;
 }
 

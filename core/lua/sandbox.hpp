@@ -41,6 +41,12 @@ struct RunError {
   int line = 0, column = 0;  // where in the script (column: syntax errors only, when it can be told; else 0)
   std::string traceback;     // script frames only, one per line: "connector.lua:12: in function 'read'"
   std::string function;      // the contract function that was running ("read"...), if any
+  // For kind runtime, the error's own code when it has one: a thrown {code=, message=, retryable=} table's
+  // (code_source "script"), or the host's when the script let a failed http.request end the run
+  // ("address_refused", "timeout"...: code_source "host"). Empty otherwise.
+  std::string code;
+  std::string code_source;
+  bool retryable = false;
   nlohmann::json to_json() const;
 };
 
@@ -48,7 +54,8 @@ struct RunError {
 // turns it into a Lua error the script can catch with pcall ("http.request failed (<code>): <message>").
 struct HostError : std::runtime_error {
   std::string code;
-  HostError(std::string c, const std::string& m);
+  bool retryable = false;
+  HostError(std::string c, const std::string& m, bool retryable = false);
 };
 
 // request {method, url, headers: {name: value}, body: string|null, timeout_ms} -> response

@@ -30,17 +30,20 @@ nlohmann::json token_json(const pqxx::row& r) {
 }  // namespace
 
 nlohmann::json AgentTokenService::create(const std::string& user_id, const std::string& snapshot_id,
-                                         const std::string& name, long long expires_in_hours) {
+                                         const std::string& name, long long expires_in_hours,
+                                         const std::vector<std::string>& capabilities) {
   const std::string secret = std::string(auth::kAgentTokenPrefix) + crypto::random_token(32);
   const std::string hash = crypto::hex_encode(crypto::sha256(secret));
   auto out = db::with_transaction(pool_, [&](pqxx::work& tx) {
     return token_json(tx.exec_params1(
         std::string(
-            "INSERT INTO agent_tokens (user_id, snapshot_id, name, token_hash, token_prefix, expires_at) "
-            "VALUES ($1::uuid, $2::uuid, $3, $4, $5, now() + make_interval(hours => $6::int)) "
+            "INSERT INTO agent_tokens (user_id, snapshot_id, name, token_hash, token_prefix, expires_at, "
+            "capabilities) VALUES ($1::uuid, $2::uuid, $3, $4, $5, now() + make_interval(hours => $6::int), "
+            "$7::jsonb) "
             "RETURNING ") +
             kColumns,
-        user_id, snapshot_id, name, hash, secret.substr(0, 12), static_cast<int>(expires_in_hours)));
+        user_id, snapshot_id, name, hash, secret.substr(0, 12), static_cast<int>(expires_in_hours),
+        nlohmann::json(capabilities).dump()));
   });
   out["token"] = secret;
   return out;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "db/connection_pool.hpp"
 
@@ -17,7 +18,7 @@ class AgentTokenService {
   explicit AgentTokenService(db::ConnectionPool& pool) : pool_(pool) {}
 
   nlohmann::json create(const std::string& user_id, const std::string& snapshot_id, const std::string& name,
-                        long long expires_in_hours);
+                        long long expires_in_hours, const std::vector<std::string>& capabilities);
   nlohmann::json list(const std::string& user_id, const std::string& snapshot_id);
   bool revoke(const std::string& user_id, const std::string& snapshot_id, const std::string& token_id);
 

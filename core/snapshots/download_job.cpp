@@ -115,7 +115,7 @@ void refresh_fields(db::ConnectionPool& pool, accounts::AccountService& accounts
   for (const auto& t : listing.value.value("tables", json::array())) {
     if (t.value("id", "") != table.remote_table) continue;
     const json fields = t.value("fields", json::array());
-    if (fields == table.fields && t.value("read_only", false) == table.read_only) return;
+    if (fields == table.source_fields() && t.value("read_only", false) == table.read_only) return;
     db::with_transaction(pool, [&](pqxx::work& tx) {
       tx.exec_params("UPDATE snapshot_tables SET fields = $2::jsonb, read_only = $3 WHERE id = $1::uuid",
                      table.id, fields.dump(), t.value("read_only", false));

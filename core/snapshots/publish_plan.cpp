@@ -35,10 +35,10 @@ json op_fields(const TableInfo& table, const std::string& op, const json& vals, 
   json out = json::object();
   if (op == "create") {
     for (const auto& [k, v] : vals.items())
-      if (!v.is_null() && table.writable(k)) out[k] = v;
+      if (!v.is_null() && table.publishable(k)) out[k] = v;
   } else if (op == "update") {
     for (const auto& [k, base] : original.items())
-      if (table.writable(k)) out[k] = vals.contains(k) ? vals[k] : json(nullptr);
+      if (table.publishable(k)) out[k] = vals.contains(k) ? vals[k] : json(nullptr);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include "auth/user_store.hpp"
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "snapshots/agent_capabilities.hpp"
 
 namespace scratch::snapshots {
 namespace {
@@ -24,10 +25,9 @@ auth::Principal SnapshotAccess::require(const http::Request& request, const std:
     if (need == Need::owner) {
       throw agent_forbidden("an agent token can only read its snapshot and suggest changes");
     }
-    const auto& caps = p.agent_capabilities;
-    const char* wanted = need == Need::read ? "read" : "suggest";
-    if (std::find(caps.begin(), caps.end(), wanted) == caps.end()) {
-      throw agent_forbidden(std::string("this agent token lacks the '") + wanted + "' capability");
+    if (need == Need::suggest && !has_capability(p, "suggest_update") &&
+        !has_capability(p, "suggest_create") && !has_capability(p, "suggest_delete")) {
+      require_capability(p, "suggest_update");
     }
   }
   if (!auth::is_uuid(snapshot_id)) throw http::errors::not_found("snapshot " + snapshot_id);

@@ -1,5 +1,12 @@
 #include "snapshots/snapshot_service.hpp"
 
+#include <cctype>
+#include <optional>
+
+#include "snapshots/record_filter.hpp"
+#include "snapshots/snapshot_events.hpp"
+#include "snapshots/table_info.hpp"
+
 #include <pqxx/pqxx>
 
 #include "auth/user_store.hpp"
@@ -26,18 +33,32 @@ constexpr const char* kTableSelect =
     "  (SELECT count(*) FROM records r WHERE r.table_id = t.id AND r.pending), "
     "  (SELECT count(*) FROM records r WHERE r.table_id = t.id AND r.dirty AND r.conflicts <> '{}'), "
     "  scratch_iso(t.last_download_at), scratch_iso(t.last_publish_at), scratch_iso(t.created_at), "
-    "  t.download_state IS NOT NULL "
+    "  t.download_state IS NOT NULL, t.view_filter::text, t.scratch_fields::text "
     "FROM snapshot_tables t JOIN connector_accounts a ON a.id = t.account_id ";
 
 json table_json(const pqxx::row& r) {
-  return {{"id", r[0].as<std::string>()},           {"snapshot_id", r[1].as<std::string>()},
-          {"account_id", r[2].as<std::string>()},   {"connector", r[3].as<std::string>()},
-          {"remote_table", r[4].as<std::string>()}, {"name", r[5].as<std::string>()},
-          {"read_only", r[6].as<bool>()},           {"fields", json::parse(r[7].as<std::string>())},
-          {"record_count", r[8].as<long long>()},   {"dirty_count", r[9].as<long long>()},
-          {"pending_count", r[10].as<long long>()}, {"conflict_count", r[11].as<long long>()},
-          {"last_download_at", nullable(r[12])},    {"last_publish_at", nullable(r[13])},
-          {"created_at", r[14].as<std::string>()},  {"download_incomplete", r[15].as<bool>()}};
+  json fields = json::parse(r[7].as<std::string>());
+  for (auto f : json::parse(r[17].as<std::string>())) {
+    f["scratch"] = true;  // local only: never published
+    fields.push_back(std::move(f));
+  }
+  return {{"id", r[0].as<std::string>()},
+          {"snapshot_id", r[1].as<std::string>()},
+          {"account_id", r[2].as<std::string>()},
+          {"connector", r[3].as<std::string>()},
+          {"remote_table", r[4].as<std::string>()},
+          {"name", r[5].as<std::string>()},
+          {"read_only", r[6].as<bool>()},
+          {"fields", std::move(fields)},
+          {"record_count", r[8].as<long long>()},
+          {"dirty_count", r[9].as<long long>()},
+          {"pending_count", r[10].as<long long>()},
+          {"conflict_count", r[11].as<long long>()},
+          {"last_download_at", nullable(r[12])},
+          {"last_publish_at", nullable(r[13])},
+          {"created_at", r[14].as<std::string>()},
+          {"download_incomplete", r[15].as<bool>()},
+          {"view_filter", r[16].is_null() ? json(nullptr) : json::parse(r[16].as<std::string>())}};
 }
 
 json tables_of(pqxx::transaction_base& tx, const std::string& snapshot_id) {
@@ -183,6 +204,76 @@ void SnapshotService::remove_table(const std::string& user_id, const std::string
     tx.exec_params("DELETE FROM snapshot_tables WHERE id = $1::uuid", table_id);
     snapshot_event(tx, user_id, snapshot_id, "table.changed",
                    {{"table_id", table_id}, {"change", "removed"}});
+    return 0;
+  });
+}
+
+json SnapshotService::set_view_filter(const std::string& user_id, const std::string& snapshot_id,
+                                      const std::string& table_id, const json& filter) {
+  return db::with_transaction(pool_, [&](pqxx::work& tx) {
+    const TableInfo table = load_table(tx, snapshot_id, table_id);
+    if (!filter.is_null()) {
+      const Quote quote = [&tx](const std::string& text) { return tx.quote(text); };
+      compile_filter(filter, table, quote);  // 400 invalid_filter naming what is wrong
+    }
+    tx.exec_params(
+        "UPDATE snapshot_tables SET view_filter = $2::jsonb WHERE id = $1::uuid", table_id,
+        filter.is_null() ? std::optional<std::string>() : std::optional<std::string>(filter.dump()));
+    snapshot_event(tx, user_id, snapshot_id, "table.changed",
+                   {{"table_id", table_id}, {"change", "view_filter"}, {"view_filter", filter}});
+    return json{{"table_id", table_id}, {"view_filter", filter}};
+  });
+}
+
+json SnapshotService::add_scratch_field(const std::string& user_id, const std::string& snapshot_id,
+                                        const std::string& table_id, const std::string& name,
+                                        const std::string& type) {
+  return db::with_transaction(pool_, [&](pqxx::work& tx) {
+    const TableInfo table = load_table(tx, snapshot_id, table_id);
+    // An id that cannot collide with a source field, now or after the source adds one.
+    std::string id = "scratch_";
+    for (const char c : name)
+      id += std::isalnum(static_cast<unsigned char>(c))
+                ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                : '_';
+    const std::string base = id;
+    for (int n = 2; table.field(id); ++n)
+      id = base + "_" + std::to_string(n);
+    const json field = {{"id", id}, {"name", name}, {"type", type}, {"read_only", false}};
+    tx.exec_params(
+        "UPDATE snapshot_tables SET scratch_fields = scratch_fields || $2::jsonb WHERE id = $1::uuid",
+        table_id, json::array({field}).dump());
+    snapshot_event(tx, user_id, snapshot_id, "table.changed",
+                   {{"table_id", table_id}, {"change", "fields"}, {"added", id}});
+    json out = field;
+    out["scratch"] = true;
+    return out;
+  });
+}
+
+void SnapshotService::remove_scratch_field(const std::string& user_id, const std::string& snapshot_id,
+                                           const std::string& table_id, const std::string& field_id) {
+  db::with_transaction(pool_, [&](pqxx::work& tx) {
+    const TableInfo table = load_table(tx, snapshot_id, table_id);
+    if (!table.is_scratch(field_id)) {
+      if (table.field(field_id))
+        throw http::ApiError(
+            409, "not_a_scratch_column", "Not a scratch column",
+            "field '" + field_id + "' comes from the source; only scratch columns can be removed");
+      throw http::errors::not_found("field " + field_id);
+    }
+    tx.exec_params(
+        "UPDATE snapshot_tables SET scratch_fields = (SELECT COALESCE(jsonb_agg(f), '[]') FROM "
+        "jsonb_array_elements(scratch_fields) f WHERE f->>'id' <> $2) WHERE id = $1::uuid",
+        table_id, field_id);
+    // Its values, edits and suggestions go with it.
+    tx.exec_params(
+        "UPDATE records SET vals = vals - $2, original = original - $2, suggestions = suggestions - $2, "
+        "seq = nextval('record_seq') WHERE table_id = $1::uuid AND (vals ? $2 OR original ? $2 OR "
+        "suggestions ? $2)",
+        table_id, field_id);
+    snapshot_event(tx, user_id, snapshot_id, "table.changed",
+                   {{"table_id", table_id}, {"change", "fields"}, {"removed", field_id}});
     return 0;
   });
 }

@@ -28,6 +28,16 @@ class SnapshotService {
   nlohmann::json get_table(const std::string& snapshot_id, const std::string& table_id);
   void remove_table(const std::string& user_id, const std::string& snapshot_id, const std::string& table_id);
 
+  // The table's active view filter (null clears it); 400 invalid_filter for one that does not compile.
+  nlohmann::json set_view_filter(const std::string& user_id, const std::string& snapshot_id,
+                                 const std::string& table_id, const nlohmann::json& filter);
+  // Scratch columns: local-only fields, never published, kept across downloads.
+  nlohmann::json add_scratch_field(const std::string& user_id, const std::string& snapshot_id,
+                                   const std::string& table_id, const std::string& name,
+                                   const std::string& type);
+  void remove_scratch_field(const std::string& user_id, const std::string& snapshot_id,
+                            const std::string& table_id, const std::string& field_id);
+
  private:
   db::ConnectionPool& pool_;
   accounts::AccountService& accounts_;

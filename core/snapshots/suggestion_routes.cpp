@@ -2,6 +2,7 @@
 #include "http/json_body.hpp"
 #include "http/query_params.hpp"
 #include "http/validation.hpp"
+#include "snapshots/agent_capabilities.hpp"
 #include "snapshots/snapshot_routes.hpp"
 #include "snapshots/snapshot_schemas.hpp"
 
@@ -10,6 +11,27 @@ namespace scratch::snapshots {
 using http::Request;
 using http::Response;
 using nlohmann::json;
+
+namespace {
+
+json capability_names() {
+  json names = json::array();
+  for (const auto& c : agent_capabilities())
+    names.push_back(c.name);
+  return names;
+}
+
+// Each kind of suggestion needs its own capability.
+void require_suggest_capabilities(const auth::Principal& p, const json& body) {
+  const auto has_items = [&](const char* key) {
+    return body.contains(key) && body[key].is_array() && !body[key].empty();
+  };
+  if (has_items("updates")) require_capability(p, "suggest_update");
+  if (has_items("creates")) require_capability(p, "suggest_create");
+  if (has_items("deletes")) require_capability(p, "suggest_delete");
+}
+
+}  // namespace
 
 void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
   const std::string base = "/api/v1/snapshots/{id}";
@@ -38,8 +60,9 @@ void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
        .error_statuses = {403, 404, 409, 422}},
       [&](Request& request) {
         const auto p = s.access.require(request, request.param("id"), Need::suggest);
-        return Response::json(
-            200, s.suggestions.suggest(p.user_id, request.param("id"), http::parse_json_object(request)));
+        const json body = http::parse_json_object(request);
+        require_suggest_capabilities(p, body);
+        return Response::json(200, s.suggestions.suggest(p.user_id, request.param("id"), body));
       });
   router.add("GET", base + "/suggestions",
              {.operation_id = "listSuggestions",
@@ -96,7 +119,11 @@ void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
                           {"properties",
                            {{"name", {{"type", "string"}}},
                             {"expires_in_hours",
-                             {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxAgentTokenHours}}}}}},
+                             {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxAgentTokenHours}}},
+                            {"capabilities",
+                             {{"type", "array"},
+                              {"items", {{"type", "string"}, {"enum", capability_names()}}},
+                              {"description", "what the agent may do (default: read, suggest)"}}}}}},
        .success_status = 201,
        .response_schema = token,
        .error_statuses = {403, 404, 422}},
@@ -104,12 +131,13 @@ void add_suggestion_routes(http::Router& router, SnapshotServices& s) {
         const auto p = s.access.require(request, request.param("id"), Need::owner);
         const json body = http::parse_json_object(request);
         http::FieldReader f(body);
-        f.allow_only({"name", "expires_in_hours"});
+        f.allow_only({"name", "expires_in_hours", "capabilities"});
         const std::string name = f.required_string("name", 1, 200);
         const auto hours = f.optional_integer("expires_in_hours", 1, kMaxAgentTokenHours);
         f.finish();
+        const auto caps = parse_capabilities(body.value("capabilities", json()));
         return Response::json(201, s.agent_tokens.create(p.user_id, request.param("id"), name,
-                                                         hours.value_or(kDefaultAgentTokenHours)));
+                                                         hours.value_or(kDefaultAgentTokenHours), caps));
       });
   router.add("GET", base + "/agent-tokens",
              {.operation_id = "listAgentTokens",

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kColumns =
     "id::text, snapshot_id::text, account_id::text, remote_table, name, fields::text, read_only, "
     "record_count, "
-    "indexed_fields::text";
+    "indexed_fields::text, scratch_fields::text";
 
 TableInfo from_row(const pqxx::row& row) {
   TableInfo t;
@@ -25,6 +25,10 @@ TableInfo from_row(const pqxx::row& row) {
   t.record_count = row[7].as<long long>();
   for (const auto& f : nlohmann::json::parse(row[8].c_str()))
     if (f.is_string()) t.indexed_fields.insert(f.get<std::string>());
+  for (auto f : nlohmann::json::parse(row[9].c_str())) {
+    f["scratch"] = true;
+    t.fields.push_back(std::move(f));
+  }
   return t;
 }
 
@@ -39,6 +43,22 @@ const nlohmann::json* TableInfo::field(const std::string& field_id) const {
 bool TableInfo::writable(const std::string& field_id) const {
   const auto* f = field(field_id);
   return f && !read_only && !f->value("read_only", false);
+}
+
+bool TableInfo::is_scratch(const std::string& field_id) const {
+  const auto* f = field(field_id);
+  return f && f->value("scratch", false);
+}
+
+bool TableInfo::publishable(const std::string& field_id) const {
+  return writable(field_id) && !is_scratch(field_id);
+}
+
+nlohmann::json TableInfo::source_fields() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : fields)
+    if (!f.value("scratch", false)) out.push_back(f);
+  return out;
 }
 
 TableInfo load_table(pqxx::transaction_base& tx, const std::string& snapshot_id,

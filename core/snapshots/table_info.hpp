@@ -14,13 +14,17 @@ struct TableInfo {
   std::string account_id;
   std::string remote_table;
   std::string name;
-  nlohmann::json fields;  // [{id,name,type,read_only,options?}]
+  nlohmann::json
+      fields;  // [{id,name,type,read_only,options?}], then the scratch columns ({..., scratch: true})
   bool read_only = false;
   long long record_count = 0;
   std::set<std::string> indexed_fields;  // fields with an index of their own (or one requested)
 
   const nlohmann::json* field(const std::string& field_id) const;
   bool writable(const std::string& field_id) const;
+  bool is_scratch(const std::string& field_id) const;   // a local-only scratch column
+  bool publishable(const std::string& field_id) const;  // writable and not scratch
+  nlohmann::json source_fields() const;                 // the fields without the scratch columns
 };
 
 // The table of this snapshot, or ApiError 404.

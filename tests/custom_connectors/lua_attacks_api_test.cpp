@@ -207,21 +207,25 @@ class LuaAttacks : protected GoodApiHolder, public CustomConnectorTest {
         {"error_nil", Where::kRead, "  error(nil)", "script_error", "", false},
         {"error_bad_code", Where::kRead, "  error({ code = {}, message = 5 })", "script_error",
          "(error object is a table value)", false},
+        // One C call the count hook never sees: the runner's watchdog ends it at the wall limit.
+        {"pattern_backtracking", Where::kRead, "  local s = ('a'):rep(300):find('.-.-.-.-b')",
+         "limit_exceeded", "time", true},
         // SSRF: nothing of these is allow-listed; the guard refuses before connecting.
-        {"ssrf_self", Where::kRead, http_get(self + "/healthz"), "script_error", kRefused, true},
-        {"ssrf_decimal", Where::kRead, http_get("http://2130706433/"), "script_error", kRefused, false},
-        {"ssrf_hex_short", Where::kRead, http_get("http://0x7f.1/"), "script_error", kRefused, false},
-        {"ssrf_short", Where::kRead, http_get("http://127.1/"), "script_error", kRefused, false},
-        {"ssrf_ipv6_loopback", Where::kRead, http_get("http://[::1]/"), "script_error", kRefused, false},
-        {"ssrf_ipv4_mapped", Where::kRead, http_get("http://[::ffff:127.0.0.1]/"), "script_error", kRefused,
-         false},
-        {"ssrf_metadata", Where::kRead, http_get("http://169.254.169.254/latest/meta-data"), "script_error",
+        {"ssrf_self", Where::kRead, http_get(self + "/healthz"), "address_refused", kRefused, true},
+        {"ssrf_decimal", Where::kRead, http_get("http://2130706433/"), "address_refused", kRefused, false},
+        {"ssrf_hex_short", Where::kRead, http_get("http://0x7f.1/"), "address_refused", kRefused, false},
+        {"ssrf_short", Where::kRead, http_get("http://127.1/"), "address_refused", kRefused, false},
+        {"ssrf_ipv6_loopback", Where::kRead, http_get("http://[::1]/"), "address_refused", kRefused, false},
+        {"ssrf_ipv4_mapped", Where::kRead, http_get("http://[::ffff:127.0.0.1]/"), "address_refused",
          kRefused, false},
-        {"ssrf_private_10", Where::kRead, http_get("http://10.0.0.1/"), "script_error", kRefused, false},
-        {"ssrf_private_192", Where::kRead, http_get("http://192.168.1.1/"), "script_error", kRefused, false},
-        {"ssrf_zero", Where::kRead, http_get("http://0.0.0.0/"), "script_error", kRefused, false},
-        {"ssrf_localhost", Where::kRead, http_get("http://localhost/"), "script_error", kRefused, false},
-        {"ssrf_file", Where::kRead, http_get("file:///etc/passwd"), "script_error",
+        {"ssrf_metadata", Where::kRead, http_get("http://169.254.169.254/latest/meta-data"),
+         "address_refused", kRefused, false},
+        {"ssrf_private_10", Where::kRead, http_get("http://10.0.0.1/"), "address_refused", kRefused, false},
+        {"ssrf_private_192", Where::kRead, http_get("http://192.168.1.1/"), "address_refused", kRefused,
+         false},
+        {"ssrf_zero", Where::kRead, http_get("http://0.0.0.0/"), "address_refused", kRefused, false},
+        {"ssrf_localhost", Where::kRead, http_get("http://localhost/"), "address_refused", kRefused, false},
+        {"ssrf_file", Where::kRead, http_get("file:///etc/passwd"), "invalid_request",
          "http.request failed (invalid_request): scheme 'file' is not allowed", false},
         // Exhausting the host's HTTP budget against an allowed address.
         {"http_calls", Where::kRead,
@@ -304,6 +308,47 @@ TEST_F(LuaAttacks, DownloadJobsFailRight) {
     EXPECT_EQ(other.get("/healthz").status, 200);
     EXPECT_TRUE(good_test_ok(other, good));
   }
+}
+
+// A pattern match that never returns inside one C call: the count hook cannot see it, so the runner's
+// watchdog sends the report at the wall limit (2 s here) plus its grace, with the steps before it intact,
+// instead of the runner being killed at the whole test's deadline (6 calls x 2 s + 5 s).
+TEST_F(LuaAttacks, StuckCCallEndsAtTheWallLimit) {
+  const auto start = std::chrono::steady_clock::now();
+  const json report =
+      user.post_ok(kBase + "/test", test_body(in_read("  local s = ('a'):rep(400):find('.-.-.-.-b')")));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 6.0) << report.dump(2);
+  EXPECT_GE(seconds, 2.0) << report.dump(2);
+  ASSERT_EQ(report["steps"].size(), 5u) << report.dump(2);
+  EXPECT_EQ(report["steps"][2]["status"], "ok") << report.dump(2);
+  const json& e = report["steps"][3]["error"];
+  EXPECT_EQ(e.value("code", ""), "limit_exceeded") << report.dump(2);
+  EXPECT_EQ(e.value("limit", ""), "time") << report.dump(2);
+  EXPECT_EQ(e.value("function", ""), "read") << report.dump(2);
+  EXPECT_EQ(report["steps"][4]["status"], "skipped") << report.dump(2);
+
+  // The same at the top level, through validate; and the next caller gets a fresh runner.
+  const json v =
+      user.post_ok(kBase + "/validate", {{"script", at_top("local s = ('a'):rep(400):find('.-.-.-.-b')")}});
+  EXPECT_FALSE(v["valid"].get<bool>()) << v.dump(2);
+  EXPECT_EQ(v["errors"][0].value("limit", ""), "time") << v.dump(2);
+  EXPECT_TRUE(good_test_ok(user, test_body(kItemsScript)));
+}
+
+// An http.request the guard refuses, left uncaught, keeps its own code; caught, the script decides.
+TEST_F(LuaAttacks, RefusedAddressKeepsItsCode) {
+  const json caught = user.post_ok(
+      kBase + "/test",
+      test_body(in_read("  local ok, err = pcall(http.request, { url = 'http://127.0.0.1:1/' })\n"
+                        "  error({ code = 'upstream_down', message = tostring(err), retryable = true })")));
+  const json& e = caught["steps"][3]["error"];
+  EXPECT_EQ(e.value("code", ""), "upstream_down") << caught.dump(2);
+  EXPECT_TRUE(e.value("retryable", false)) << caught.dump(2);
+  // A look-alike string is not the host's refusal.
+  const json fake = user.post_ok(
+      kBase + "/test", test_body(in_read("  error('http.request failed (address_refused): fake')")));
+  EXPECT_EQ(fake["steps"][3]["error"].value("code", ""), "script_error") << fake.dump(2);
 }
 
 // Tampering with shared tables (the string library, _G, json, metatables) in one run must not reach a later

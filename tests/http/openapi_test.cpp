@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "agent/agent_runs.hpp"
 #include "app/route_table.hpp"
 #include "connectors/runner_pool.hpp"
 #include "http/ops_routes.hpp"
@@ -32,6 +33,13 @@ std::set<std::pair<std::string, std::string>> router_routes() {
   custom_connectors::CustomConnectorStore custom_store(pool);
   custom_connectors::ScriptedConnectors scripted(runners, custom_store, lua_scripts);
   custom_connectors::CustomConnectorService custom(custom_store, scripted, lua_scripts);
+  agent::ReferenceLibrary library(pool, 1024);
+  const agent::UrlLoader urls({});
+  agent::AgentTools tools(snapshot_services, library, urls, custom);
+  const net::HttpClient http;
+  const agent::ChatClient chat(http);
+  agent::AgentRuns runs(pool, tools, library, custom, chat, crypto::SecretBox(std::string(32, 'k')), {});
+  agent::AgentServices agent_services{authenticator, snapshot_services, library, tools, runs, bus};
   app::ApiServices services{auth_service,
                             authenticator,
                             tokens,
@@ -47,7 +55,8 @@ std::set<std::pair<std::string, std::string>> router_routes() {
                             pool,
                             bus,
                             snapshot_services,
-                            custom};
+                            custom,
+                            agent_services};
   http::Router router;
   http::Metrics metrics;
   http::add_ops_routes(

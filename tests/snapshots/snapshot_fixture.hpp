@@ -112,6 +112,7 @@ class SnapshotTest : public ::testing::Test {
 template <int Rows>
 class SeededSnapshotTest : public SnapshotTest {
  protected:
+  explicit SeededSnapshotTest(Env extra_env = {}) : SnapshotTest(std::move(extra_env)) {}
   static constexpr int kRows = Rows;
   void SetUp() override {
     SnapshotTest::SetUp();

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <pqxx/pqxx>
 
+#include "agent/agent_runs.hpp"
+#include "agent/agent_services.hpp"
 #include "app/background_service.hpp"
 #include "app/commands/commands.hpp"
 #include "app/route_table.hpp"
@@ -18,6 +20,7 @@
 #include "http/dispatcher.hpp"
 #include "http/ops_routes.hpp"
 #include "http/pistache_server.hpp"
+#include "http/static_files.hpp"
 #include "jobs/diagnostic_jobs.hpp"
 #include "snapshots/snapshot_jobs.hpp"
 
@@ -167,6 +170,26 @@ int serve_command(Config config) {
       pool, config.database_url,
       {std::chrono::milliseconds(1000), std::chrono::seconds(config.sse_heartbeat_seconds)});
   if (serves_api(config.role)) event_bus.start();
+  // The agent side: tools (HTTP, MCP, the in-server loops), the reference library and agent runs.
+  agent::ReferenceLibrary library(pool, static_cast<std::size_t>(config.reference_file_max_kb) << 10);
+  agent::UrlLoaderSettings url_settings;
+  url_settings.policy.allowed_hosts = config.agent_allowed_hosts;
+  const agent::UrlLoader url_loader(url_settings);
+  agent::AgentTools agent_tools(snapshot_services, library, url_loader, custom_service);
+  const net::HttpClient model_http;
+  const agent::ChatClient chat_client(model_http);
+  agent::AgentRunOptions run_options;
+  run_options.base_url = config.agent_base_url;
+  run_options.api_key = config.agent_api_key;
+  run_options.default_model = config.agent_model;
+  run_options.max_steps = config.agent_max_steps;
+  run_options.history_tokens = config.agent_history_tokens;
+  run_options.token_warning = config.agent_token_warning;
+  run_options.user_endpoint_policy.allowed_hosts = config.agent_allowed_hosts;
+  agent::AgentRuns agent_runs(pool, agent_tools, library, custom_service, chat_client,
+                              crypto::SecretBox(config.master_key), run_options);
+  agent::AgentServices agent_services{authenticator, snapshot_services, library,
+                                      agent_tools,   agent_runs,        event_bus};
   ApiServices api{auth_service,
                   authenticator,
                   api_tokens,
@@ -182,7 +205,8 @@ int serve_command(Config config) {
                   pool,
                   event_bus,
                   snapshot_services,
-                  custom_service};
+                  custom_service,
+                  agent_services};
   if (serves_api(config.role)) add_api_routes(router, api);
   std::size_t largest_body = config.max_body_bytes;
   for (const auto& route : router.routes())
@@ -194,6 +218,12 @@ int serve_command(Config config) {
     pool.drop_idle();
     return http::errors::database_unavailable();
   });
+  const http::StaticFiles console(config.web_dir);
+  if (serves_api(config.role)) {
+    dispatcher.set_fallback([&console](const http::Request& r) { return console.serve(r); });
+    if (!console.available())
+      spdlog::info("no web console at {} (build it with scripts/build-web.sh)", config.web_dir.string());
+  }
   http::PistacheServer server({config.bind_address, config.port, config.http_threads, largest_body},
                               dispatcher);
   server.start();
