@@ -14,7 +14,12 @@ PACKAGES=(
   postgresql-15 postgresql-client-15
   clang-format curl
   python3
+  chromium fonts-liberation
 )
+# Node.js and npm (the web console's build, the MCP client test): Debian's, unless the machine has its own.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: dpkg-query not found; this script supports Debian 12 only." >&2

@@ -9,11 +9,14 @@
 # Environment:
 #   BUILD_DIR, BUILD_TYPE, JOBS, SCRATCH_SKIP_DEPS: see scripts/build.sh
 #   SCRATCH_SKIP_BUILD=1  test-only: skip scripts/build.sh (e.g. with a fake ctest on PATH)
+#   SCRATCH_SKIP_E2E=1    skip the browser tests (tests/e2e), which otherwise run after ctest
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib/pg.sh
 source scripts/lib/pg.sh
+# shellcheck source=scripts/lib/npm.sh
+source scripts/lib/npm.sh
 
 die() {
   printf 'test.sh: %s\n' "$*" >&2
@@ -24,6 +27,8 @@ if [[ ${SCRATCH_SKIP_BUILD:-0} != 1 ]]; then
   scripts/build.sh
 fi
 build_dir=${BUILD_DIR:-build}
+# The MCP test drives /mcp with the official TypeScript SDK (tests/agent/mcp).
+npm_install_locked tests/agent/mcp || die "npm ci failed in tests/agent/mcp"
 
 tmp=
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -59,7 +64,19 @@ printf '==> test PostgreSQL on 127.0.0.1:%s (%s)\n' "$port" "$tmp" >&2
 set +e
 ctest --test-dir "$build_dir" --output-on-failure -j "${JOBS:-2}" --timeout 300 "$@"
 rc=$?
+# The browser suite (tests/e2e): the web console against its own scratchd and PostgreSQL, in Chromium.
+# Part of the whole suite; skipped when ctest was given a selection (arguments) or SCRATCH_SKIP_E2E=1.
+e2e_rc=0
+if (($# == 0)) && [[ ${SCRATCH_SKIP_E2E:-0} != 1 ]]; then
+  printf '==> browser tests (tests/e2e)\n' >&2
+  BUILD_DIR="$build_dir" tests/e2e/start-and-run.sh
+  e2e_rc=$?
+  ((e2e_rc == 0)) || echo "==> browser tests failed (exit $e2e_rc)" >&2
+fi
 set -e
+if ((rc == 0 && e2e_rc != 0)); then
+  exit "$e2e_rc"
+fi
 
 if ((rc != 0)); then
   echo "==> tests failed (exit $rc); last lines of the PostgreSQL log:" >&2

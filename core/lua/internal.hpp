@@ -3,6 +3,7 @@
 
 #include <lua.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -52,6 +53,12 @@ struct Sandbox::Impl {
   std::string http_failure_code;
   bool http_failure_retryable = false;
   bool running = false;
+  // Patterns already checked by the pattern guard (a small ring, by content) and calls since the last clock
+  // read.
+  static constexpr std::size_t kCachedPatternBytes = 64;
+  std::array<std::string, 8> checked_patterns;
+  std::size_t next_checked_pattern = 0;
+  std::uint32_t pattern_calls = 0;
   std::string function;       // the contract function running
   std::vector<Frame> frames;  // captured by the message handler
   std::string chunk;          // short source of the script

@@ -251,43 +251,67 @@ int l_table_shift(lua_State* L) {
 }
 
 // Pattern functions: the matcher is C code the count hook never sees, so the worst patterns are refused up
-// front (length and repetition count). What remains unbounded is covered by the runner process kill.
+// front (length and repetition count). What remains unbounded (one huge backtracking match) is ended by the
+// runner's watchdog at the wall limit (core/connectors/lua_watchdog.hpp).
+bool pattern_acceptable(lua_State* L, const char* p, std::size_t len) {
+  if (len > kMaxPatternBytes) {
+    luaL_error(L, "pattern too long (%d bytes; at most %d)", static_cast<int>(len),
+               static_cast<int>(kMaxPatternBytes));
+  }
+  int repetitions = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    if (p[i] == '%') {
+      ++i;
+    } else if (p[i] == '[') {  // skip a set: []...] and [^]...] start with a literal ]
+      ++i;
+      if (i < len && p[i] == '^') ++i;
+      if (i < len && p[i] == ']') ++i;
+      while (i < len && p[i] != ']') {
+        if (p[i] == '%') ++i;
+        ++i;
+      }
+    } else if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?') {
+      ++repetitions;
+    }
+  }
+  if (repetitions > kMaxPatternRepetitions) {
+    luaL_error(L, "pattern too complex (%d repetition items; at most %d)", repetitions,
+               kMaxPatternRepetitions);
+  }
+  return true;
+}
+
 int l_pattern_guard(lua_State* L) {
+  Sandbox::Impl* s = impl_of(L);
   const bool plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
   if (!plain && lua_type(L, 2) == LUA_TSTRING) {
     std::size_t len = 0;
     const char* p = lua_tolstring(L, 2, &len);
-    if (len > kMaxPatternBytes) {
-      return luaL_error(L, "pattern too long (%d bytes; at most %d)", static_cast<int>(len),
-                        static_cast<int>(kMaxPatternBytes));
-    }
-    int repetitions = 0;
-    for (std::size_t i = 0; i < len; ++i) {
-      if (p[i] == '%') {
-        ++i;
-      } else if (p[i] == '[') {  // skip a set: []...] and [^]...] start with a literal ]
-        ++i;
-        if (i < len && p[i] == '^') ++i;
-        if (i < len && p[i] == ']') ++i;
-        while (i < len && p[i] != ']') {
-          if (p[i] == '%') ++i;
-          ++i;
+    // Parsers call find/match in tight loops with a handful of patterns: remember the ones already checked
+    // (by content, so a collected string's reused address proves nothing).
+    bool known = false;
+    if (len <= Sandbox::Impl::kCachedPatternBytes) {
+      for (const auto& c : s->checked_patterns) {
+        if (c.size() == len && std::memcmp(c.data(), p, len) == 0) {
+          known = true;
+          break;
         }
-      } else if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?') {
-        ++repetitions;
       }
     }
-    if (repetitions > kMaxPatternRepetitions) {
-      return luaL_error(L, "pattern too complex (%d repetition items; at most %d)", repetitions,
-                        kMaxPatternRepetitions);
+    if (!known) {
+      pattern_acceptable(L, p, len);
+      if (len <= Sandbox::Impl::kCachedPatternBytes) {
+        s->checked_patterns[s->next_checked_pattern].assign(p, len);
+        s->next_checked_pattern = (s->next_checked_pattern + 1) % s->checked_patterns.size();
+      }
     }
   }
-  // A loop of slow matches runs few VM instructions between two hooks: check the clock on every call.
-  impl_of(L)->charge(L, 1);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  // Each call is charged; the clock is read every 32 calls (the count hook reads it too, and the watchdog
+  // ends a single match that never returns).
+  if ((++s->pattern_calls & 31) == 0) s->charge(L, 32);
+  // The original string function, called in this frame: it sees the same arguments and uses no upvalues.
+  const lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
+  return original(L);
 }
 
 // require: our modules by name, plus modules the host added (text, loaded once, in the sandbox).

@@ -6,7 +6,8 @@
 #
 # Needs build/bin/scratchd (scripts/build.sh) and the PostgreSQL server binaries (scripts/install-deps.sh).
 # Environment: BUILD_DIR (build), E2E_SCRATCHD (default $BUILD_DIR/bin/scratchd),
-# SCRATCH_WEB_DIR (default web/dist). Everything else is made here.
+# SCRATCH_WEB_DIR (default: web/dist, built first with scripts/build-web.sh). Everything else is made here.
+# Arguments go to run.sh (test files).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 repo=$PWD
@@ -24,8 +25,13 @@ scratchd=${E2E_SCRATCHD:-$build_dir/bin/scratchd}
 [[ $scratchd == /* ]] || scratchd=$repo/$scratchd
 [[ -x $scratchd ]] || die "$scratchd not found: run scripts/build.sh first"
 plugins=${SCRATCH_PLUGIN_DIRS:-$(dirname "$(dirname "$scratchd")")/plugins}
-web_dir=${SCRATCH_WEB_DIR:-$repo/web/dist}
-[[ -f $web_dir/index.html ]] || scripts/build-web.sh
+if [[ -z ${SCRATCH_WEB_DIR:-} ]]; then
+  scripts/build-web.sh # quick when nothing changed
+  web_dir=$repo/web/dist
+else
+  web_dir=$SCRATCH_WEB_DIR
+fi
+[[ -f $web_dir/index.html ]] || die "no console in $web_dir"
 
 tmp=$(mktemp -d /tmp/scratch-e2e.XXXXXX)
 server_pid=
@@ -56,7 +62,7 @@ bindir=$(pg_bindir)
 "$bindir/createdb" -h "$tmp" -p "$pg_port" -U postgres e2e_source
 say "PostgreSQL on 127.0.0.1:$pg_port"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 http_port=$(free_port)
 mkdir -p "$tmp/scratch"
 (

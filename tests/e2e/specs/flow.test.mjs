@@ -53,7 +53,9 @@ test("sign-up to publish on a PostgreSQL source", async () => {
   await add.getByRole("button", { name: "Add table" }).click();
   await page.getByTestId("live").filter({ hasText: "live" }).waitFor();
   await page.getByRole("button", { name: "Download", exact: true }).click();
-  await page.getByTestId("progress").first().waitFor();
+  // live progress from the snapshot's event stream: a count of records that grows
+  const progress = page.getByTestId("progress").filter({ hasText: `Downloading ${table}` });
+  await progress.locator(".progress-text", { hasText: /^[1-9]\d*/ }).waitFor({ timeout: 60000 });
   await shot(page, "03-download-progress");
   await page.getByText("Download succeeded").waitFor({ timeout: 90000 });
 
@@ -98,6 +100,9 @@ test("sign-up to publish on a PostgreSQL source", async () => {
   await page.keyboard.press("Escape");
   await cell(page, 2, "title").filter({ hasText: "Item 3" }).waitFor();
   assert.doesNotMatch(await cell(page, 2, "title").getAttribute("class"), /edited/);
+  await page.keyboard.press("Z"); // typing starts editing with that character
+  assert.equal(await page.getByLabel("Edit cell").inputValue(), "Z");
+  await page.keyboard.press("Escape");
   await page.keyboard.press("Enter");
   await page.getByLabel("Edit cell").fill("Item 3 renamed");
   await page.keyboard.press("Enter");

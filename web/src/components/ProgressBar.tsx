@@ -1,6 +1,13 @@
 // A labelled progress bar; indeterminate while the total is unknown.
-export function ProgressBar({ label, done, total }: { label: string; done: number; total: number | null }) {
-  const text = total ? `${done} / ${total}` : `${done}`;
+interface Props {
+  label: string;
+  done: number;
+  total: number | null;
+  unit?: string;
+}
+
+export function ProgressBar({ label, done, total, unit = "" }: Props) {
+  const text = `${done.toLocaleString()}${total ? ` / ${total.toLocaleString()}` : ""}${unit ? ` ${unit}` : ""}`;
   return (
     <div className="progress" data-testid="progress">
       <small>

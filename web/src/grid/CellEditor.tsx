@@ -1,13 +1,20 @@
 // The inline editor of a cell: Enter saves, Escape cancels, leaving the cell saves.
 import { useEffect, useRef } from "react";
 
-export function CellEditor({ initial, onCommit, onCancel }: { initial: string; onCommit(t: string): void; onCancel(): void }) {
+interface Props {
+  initial: string;
+  seed?: string; // replaces the value when editing started by typing
+  onCommit(t: string): void;
+  onCancel(): void;
+}
+
+export function CellEditor({ initial, seed, onCommit, onCancel }: Props) {
   const ref = useRef<HTMLInputElement>(null);
   const done = useRef(false);
   useEffect(() => {
     ref.current?.focus();
-    ref.current?.select();
-  }, []);
+    if (seed === undefined) ref.current?.select();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const finish = (save: boolean) => {
     if (done.current) return;
     done.current = true;
@@ -19,7 +26,7 @@ export function CellEditor({ initial, onCommit, onCancel }: { initial: string; o
       ref={ref}
       className="cell-editor"
       aria-label="Edit cell"
-      defaultValue={initial}
+      defaultValue={seed ?? initial}
       onKeyDown={(e) => {
         e.stopPropagation();
         if (e.key === "Enter") finish(true);

@@ -12,6 +12,7 @@ interface Props {
   col: number;
   active: boolean;
   editing: boolean;
+  seed?: string;
   width: number;
   onActivate(row: number, col: number): void;
   onStartEdit(row: number, col: number): void;
@@ -43,7 +44,7 @@ export const GridCell = memo(function GridCell(p: Props) {
       title={edited ? `Edited (was: ${formatValue(record.downloaded?.[field.id])})` : undefined}
     >
       {p.editing ? (
-        <CellEditor initial={formatValue(value)} onCommit={(t) => p.onCommit(record, field, t)} onCancel={p.onCancel} />
+        <CellEditor initial={formatValue(value)} seed={p.seed} onCommit={(t) => p.onCommit(record, field, t)} onCancel={p.onCancel} />
       ) : conflict ? (
         <span className="conflict-values">
           <span className="mine" title="your edit">

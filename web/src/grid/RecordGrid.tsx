@@ -22,6 +22,10 @@ interface Pos {
   col: number;
 }
 
+interface EditPos extends Pos {
+  seed?: string; // typing on a cell starts editing with that character
+}
+
 export function RecordGrid({ snapshotId, table }: { snapshotId: string; table: SnapshotTable }) {
   const fields = table.fields;
   const narrow = useNarrow();
@@ -36,7 +40,7 @@ export function RecordGrid({ snapshotId, table }: { snapshotId: string; table: S
   const pages = useRecordPages(snapshotId, table.id, query);
   const actions = useMemo(() => new RecordActions(snapshotId, table.id), [snapshotId, table.id]);
   const [active, setActive] = useState<Pos>({ row: 0, col: 0 });
-  const [editing, setEditing] = useState<Pos | null>(null);
+  const [editing, setEditing] = useState<EditPos | null>(null);
   const [message, setMessage] = useState<string>("");
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -101,12 +105,16 @@ export function RecordGrid({ snapshotId, table }: { snapshotId: string; table: S
   }, []);
   const onActivate = useCallback((row: number, col: number) => setActive({ row, col }), []);
   const onStartEdit = useCallback(
-    (row: number, col: number) => {
+    (row: number, col: number, seed?: string) => {
       const f = fields[col];
       const r = pages.rows[row];
-      if (!f || !r || f.read_only || table.read_only || r.state === "deleted") return;
+      if (!f || !r) return;
+      if (f.read_only || table.read_only || r.state === "deleted") {
+        setMessage(r.state === "deleted" ? "This record is deleted: revert it to edit" : `${f.name} is read-only`);
+        return;
+      }
       setActive({ row, col });
-      setEditing({ row, col });
+      setEditing({ row, col, seed });
     },
     [fields, pages.rows, table.read_only],
   );
@@ -181,6 +189,9 @@ export function RecordGrid({ snapshotId, table }: { snapshotId: string; table: S
     if (k) {
       e.preventDefault();
       k();
+    } else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      onStartEdit(active.row, active.col, e.key);
     }
   };
   // keep the active cell in view horizontally
@@ -235,6 +246,11 @@ export function RecordGrid({ snapshotId, table }: { snapshotId: string; table: S
             </div>
           ))}
         </div>
+        {pages.done && pages.rows.length === 0 && !pages.error && (
+          <p className="grid-empty muted">
+            {query.filter || query.search ? "No records match." : "No records yet: download the table from its source."}
+          </p>
+        )}
         <div className="grid-body" style={{ height: virtualizer.getTotalSize(), width }}>
           {items.map((vi) => {
             const record = pages.rows[vi.index];
@@ -262,6 +278,7 @@ export function RecordGrid({ snapshotId, table }: { snapshotId: string; table: S
                         width={COL_WIDTH}
                         active={active.row === vi.index && active.col === c}
                         editing={editing?.row === vi.index && editing.col === c}
+                        seed={editing?.row === vi.index && editing.col === c ? editing.seed : undefined}
                         onActivate={onActivate}
                         onStartEdit={onStartEdit}
                         onCommit={onCommit}

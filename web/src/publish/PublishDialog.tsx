@@ -103,7 +103,7 @@ export function PublishDialog({ snapshot, onClose }: { snapshot: Snapshot; onClo
             )}
           </section>
         )}
-        {jobId && !finished && <ProgressBar label="Publishing" done={progress?.done ?? 0} total={progress?.total ?? null} />}
+        {jobId && !finished && <ProgressBar label="Publishing" done={progress?.done ?? 0} total={progress?.total ?? null} unit="operations" />}
         {finished && (
           <section aria-label="Publish result" className={result?.status === "completed" ? "ok-box" : "error-box"} role="status">
             <strong>
@@ -130,7 +130,7 @@ export function PublishDialog({ snapshot, onClose }: { snapshot: Snapshot; onClo
         )}
         <footer>
           <button className="secondary" onClick={onClose}>
-            {finished ? "Close" : "Cancel"}
+            {finished ? "Close" : jobId ? "Hide" : "Cancel"}
           </button>
           {!jobId && (
             <button onClick={start} disabled={!plan.data || total === 0}>

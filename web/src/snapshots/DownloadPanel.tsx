@@ -44,17 +44,29 @@ export function DownloadPanel({ snapshot, onFinished }: { snapshot: Snapshot; on
     }
   };
   const running = !!jobId && !finished;
+  const cancel = async () => {
+    try {
+      await api(`/api/v1/jobs/${jobId}/cancel`, { method: "POST" });
+    } catch (e) {
+      setError(e);
+    }
+  };
 
   return (
     <div className="download-panel">
       <button onClick={start} disabled={running || snapshot.tables.length === 0} aria-busy={running}>
         Download
       </button>
+      {running && (
+        <button className="outline secondary small" onClick={cancel}>
+          Cancel
+        </button>
+      )}
       {jobId && (
         <div className="download-status" aria-live="polite">
           {running && snapshot.tables.map((t) => {
             const p = progress[t.id];
-            return p ? <ProgressBar key={t.id} label={`Downloading ${t.name}`} done={p.records} total={p.total} /> : null;
+            return p ? <ProgressBar key={t.id} label={`Downloading ${t.name}`} done={p.records} total={p.total} unit="records" /> : null;
           })}
           {running && Object.keys(progress).length === 0 && <ProgressBar label="Download queued" done={0} total={null} />}
           {finished && (
