@@ -185,28 +185,8 @@ void add_mcp_routes(http::Router& router, AgentServices& s) {
         if (!reply) return Response::text(202, "", "");  // notifications and responses: accepted
         return rpc_response(200, *reply);
       });
-  router.add("GET", "/mcp",
-             {.operation_id = "mcpStream",
-              .summary = "No server-initiated stream: 405 (the transport allows it)",
-              .tag = "agent",
-              .success_status = 405,
-              .error_statuses = {405}},
-             [](Request&) -> Response {
-               throw http::ApiError(405, "method_not_allowed", "Method not allowed",
-                                    "this MCP endpoint is stateless and offers no server stream; use POST")
-                   .with_header("Allow", "POST");
-             });
-  router.add("DELETE", "/mcp",
-             {.operation_id = "mcpEndSession",
-              .summary = "Sessions are not kept (stateless): 405",
-              .tag = "agent",
-              .success_status = 405,
-              .error_statuses = {405}},
-             [](Request&) -> Response {
-               throw http::ApiError(405, "method_not_allowed", "Method not allowed",
-                                    "this MCP endpoint is stateless and offers no server stream; use POST")
-                   .with_header("Allow", "POST");
-             });
+  // GET and DELETE /mcp are not routes: the router answers them 405 with "Allow: POST", which is what the
+  // transport expects from a server that offers no server-initiated stream and keeps no sessions.
 }
 
 }  // namespace scratch::agent

@@ -246,6 +246,10 @@ const std::vector<ConfigOption>& config_options() {
        [](Config& c, const std::string& v) {
          c.lua_http_calls = parse_int("SCRATCH_LUA_HTTP_CALLS", v, 0, 1000000);
        }},
+      {"SCRATCH_LUA_RUNNERS", "lua-runners", "2",
+       "connector-runner processes for Lua connectors, apart from the plugins' (so stuck scripts cannot take "
+       "the runners plugins need)",
+       [](Config& c, const std::string& v) { c.lua_runners = parse_int("SCRATCH_LUA_RUNNERS", v, 1, 64); }},
       {"SCRATCH_LUA_ALLOWED_HOSTS", "lua-allowed-hosts", "",
        "comma-separated host or host:port Lua connectors may reach although internal (e.g. 127.0.0.1:8081)",
        [](Config& c, const std::string& v) {

@@ -46,6 +46,7 @@ struct Config {
   int login_window_seconds = 900;
   int shutdown_grace_seconds = 10;
   int connector_runners = 2;
+  int lua_runners = 2;
   int connector_timeout_seconds = 60;
   std::uint64_t max_upload_bytes = 1ull << 30;
   std::size_t upload_chunk_bytes = 8u << 20;

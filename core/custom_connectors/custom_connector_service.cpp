@@ -106,8 +106,13 @@ json CustomConnectorService::create(const std::string& user_id, const json& body
 
 json CustomConnectorService::list(const std::string& user_id) {
   json items = json::array();
-  for (const auto& row : store_.list(user_id))
-    items.push_back(connector_json(row));
+  for (const auto& row : store_.list(user_id)) {
+    json item = connector_json(row);
+    // The latest version's validity and spec (no script), so a client can offer it without another call.
+    if (const auto latest = store_.version(row.id, row.latest_version))
+      item["version"] = version_json(*latest, false);
+    items.push_back(std::move(item));
+  }
   return items;
 }
 

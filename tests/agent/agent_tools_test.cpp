@@ -5,6 +5,7 @@
 #include <set>
 
 #include "agent_fixture.hpp"
+#include "support/emulator_process.hpp"
 
 namespace scratch::test {
 namespace {
@@ -230,6 +231,27 @@ TEST_F(AgentTools, LoadUrlRefusesPrivateAddresses) {
   const auto r = tool(a, "load_url", {{"url", "file:///etc/passwd"}});
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_EQ(tool(agent(kReadOnly), "load_url", {{"url", "https://example.com/"}}).status, 403);
+}
+
+// Loading a page the operator allows (a local server standing in for the web): its text comes back, and
+// hosts not on the list stay refused.
+struct PageServer {
+  EmulatorProcess pages{"openai"};  // any local HTTP server with a JSON route will do
+};
+class AgentUrls : protected PageServer, public AgentTest {
+ protected:
+  AgentUrls() : AgentTest({{"SCRATCH_AGENT_ALLOWED_HOSTS", "127.0.0.1:" + std::to_string(pages.port())}}) {}
+};
+
+TEST_F(AgentUrls, AnAllowedHostLoads) {
+  const ApiUser a = agent({"read", "load_url"});
+  const json page = tool_ok(a, "load_url", {{"url", pages.base_url() + "/_emulator/state"}});
+  EXPECT_EQ(page["status"], 200) << page.dump();
+  EXPECT_NE(page["text"].get<std::string>().find("\"chats\""), std::string::npos) << page.dump();
+  EXPECT_FALSE(page["truncated"].get<bool>());
+  const auto r =
+      tool(a, "load_url", {{"url", "http://127.0.0.1:" + std::to_string(server_->port()) + "/healthz"}});
+  EXPECT_EQ(r.status, 422) << r.body;
 }
 
 }  // namespace

@@ -162,6 +162,22 @@ TEST_F(Mcp, JsonRpcEdges) {
                    {{"Authorization", "Bearer " + user.token}, {"Content-Type", "application/json"}});
   for (const auto& t : json::parse(r.body)["result"]["tools"])
     EXPECT_NE(t["name"], "fetch_records") << r.body;
+  // The builder's tools over MCP: a broken script's validation comes back as structured content.
+  const json call = {
+      {"jsonrpc", "2.0"},
+      {"id", 9},
+      {"method", "tools/call"},
+      {"params", {{"name", "validate_connector"}, {"arguments", {{"script", "function spec( end"}}}}}};
+  r = http.request("POST", "/mcp", call.dump(),
+                   {{"Authorization", "Bearer " + user.token}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json validated = json::parse(r.body)["result"]["structuredContent"];
+  EXPECT_FALSE(validated["valid"].get<bool>()) << r.body;
+  EXPECT_EQ(validated["errors"][0]["kind"], "syntax") << r.body;
+  EXPECT_EQ(validated["errors"][0]["line"], 1) << r.body;
+  // An agent token without build_connectors does not get them.
+  r = rpc(token, call.dump());
+  EXPECT_EQ(json::parse(r.body)["result"]["structuredContent"]["code"], "capability_missing") << r.body;
 }
 
 }  // namespace

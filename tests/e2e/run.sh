@@ -4,6 +4,9 @@
 # PGSOURCE_URL: a PostgreSQL database the tests may create (and drop) e2e_* tables in; scratchd must be
 # able to reach it too (the PostgreSQL connector reads and writes it). Screenshots go to
 # tests/e2e/screenshots/. Extra arguments are test files (default: all of specs/).
+# OPENAI_EMULATOR_URL (optional): the scripted OpenAI emulator (tests/emulators/openai) that this scratchd
+# uses as its agent endpoint (SCRATCH_AGENT_BASE_URL=$OPENAI_EMULATOR_URL/v1, SCRATCH_AGENT_API_KEY=test-key);
+# without it specs/agent.test.mjs is skipped.
 # Needs node, npm and Debian's chromium (CHROMIUM=/path to use another).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -28,4 +31,19 @@ rm -rf screenshots
 mkdir -p screenshots
 export SCRATCHD_URL PGSOURCE_URL
 if (($#)); then files=("$@"); else files=(specs/*.test.mjs); fi
+if [[ -z ${OPENAI_EMULATOR_URL:-} ]]; then
+  kept=()
+  for f in "${files[@]}"; do
+    if [[ $(basename "$f") == agent.test.mjs ]]; then
+      printf 'e2e/run.sh: skipping %s: OPENAI_EMULATOR_URL is not set (the agent test needs scratchd on the OpenAI emulator; tests/e2e/start-and-run.sh sets it up)\n' "$f" >&2
+    else
+      kept+=("$f")
+    fi
+  done
+  files=("${kept[@]}")
+  ((${#files[@]})) || exit 0
+else
+  curl -fsS "${OPENAI_EMULATOR_URL%/}/_emulator/health" >/dev/null || die "the OpenAI emulator at $OPENAI_EMULATOR_URL does not answer"
+  export OPENAI_EMULATOR_URL
+fi
 node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Local use: start a throwaway PostgreSQL cluster and a real scratchd, then run the e2e suite (run.sh).
+# Local use: start a throwaway PostgreSQL cluster, the scripted OpenAI emulator (tests/emulators/openai) as
+# the agent's model endpoint, and a real scratchd, then run the e2e suite (run.sh).
 #
 #   tests/e2e/start-and-run.sh            build the console if needed, start everything, test, clean up
 #   E2E_KEEP=1 tests/e2e/start-and-run.sh keep PostgreSQL and scratchd running afterwards (prints how to stop)
@@ -36,13 +37,15 @@ fi
 tmp=$(mktemp -d /tmp/scratch-e2e.XXXXXX)
 server_pid=
 proxy_pid=
+emulator_pid=
 cleanup() {
   trap '' INT TERM
   if [[ ${E2E_KEEP:-0} == 1 ]]; then
-    say "left running: scratchd (pid $server_pid), PostgreSQL in $tmp/data; stop with: kill $server_pid${proxy_pid:+ $proxy_pid}; source scripts/lib/pg.sh; pg_stop $tmp/data"
+    say "left running: scratchd (pid $server_pid), the OpenAI emulator (pid $emulator_pid), PostgreSQL in $tmp/data; stop with: kill $server_pid${proxy_pid:+ $proxy_pid}${emulator_pid:+ $emulator_pid}; source scripts/lib/pg.sh; pg_stop $tmp/data"
     return
   fi
   [[ -z $proxy_pid ]] || kill "$proxy_pid" 2>/dev/null || true
+  [[ -z $emulator_pid ]] || kill "$emulator_pid" 2>/dev/null || true
   if [[ -n $server_pid ]]; then
     kill -TERM "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -62,6 +65,20 @@ bindir=$(pg_bindir)
 "$bindir/createdb" -h "$tmp" -p "$pg_port" -U postgres e2e_source
 say "PostgreSQL on 127.0.0.1:$pg_port"
 
+# The agent's model endpoint: the scripted OpenAI-compatible emulator (each test seeds its script).
+python3 -u tests/emulators/openai/emulator.py --port 0 --api-key test-key >"$tmp/openai-emulator.log" 2>&1 &
+emulator_pid=$!
+emulator_port=
+for _ in $(seq 1 100); do
+  emulator_port=$(sed -n 's/^LISTENING \([0-9]*\).*/\1/p' "$tmp/openai-emulator.log" | head -n 1)
+  [[ -n $emulator_port ]] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$tmp/openai-emulator.log" >&2; die "the OpenAI emulator exited"; }
+  sleep 0.1
+done
+[[ -n $emulator_port ]] || die "the OpenAI emulator did not start (log: $tmp/openai-emulator.log)"
+emulator_url=http://127.0.0.1:$emulator_port
+say "OpenAI emulator on $emulator_url"
+
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 http_port=$(free_port)
 mkdir -p "$tmp/scratch"
@@ -74,6 +91,7 @@ mkdir -p "$tmp/scratch"
   export PORT=$http_port SCRATCH_DATA_DIR=$tmp/scratch SCRATCH_PLUGIN_DIRS=$plugins
   export SCRATCH_WEB_DIR=$web_dir SCRATCH_BIND_ADDRESS=127.0.0.1 SCRATCH_LOG_LEVEL=${SCRATCH_LOG_LEVEL:-warn}
   export SCRATCH_LOGIN_MAX_FAILURES_PER_ADDRESS=1000
+  export SCRATCH_AGENT_BASE_URL=$emulator_url/v1 SCRATCH_AGENT_API_KEY=test-key SCRATCH_AGENT_MODEL=e2e/scripted
   exec "$scratchd" serve
 ) >"$tmp/scratchd.log" 2>&1 &
 server_pid=$!
@@ -97,7 +115,8 @@ if ! curl -fsS "$url/" 2>/dev/null | grep -q '<div id="root">'; then
 fi
 
 if [[ ${E2E_KEEP:-0} == 1 && ${E2E_NO_TESTS:-0} == 1 ]]; then
-  say "console: $url   source database: postgresql://postgres@127.0.0.1:$pg_port/e2e_source"
+  say "console: $url   source database: postgresql://postgres@127.0.0.1:$pg_port/e2e_source   OpenAI emulator: $emulator_url"
   exit 0
 fi
-SCRATCHD_URL=$url PGSOURCE_URL="postgresql://postgres@127.0.0.1:$pg_port/e2e_source" tests/e2e/run.sh "$@"
+SCRATCHD_URL=$url PGSOURCE_URL="postgresql://postgres@127.0.0.1:$pg_port/e2e_source" OPENAI_EMULATOR_URL=$emulator_url \
+  tests/e2e/run.sh "$@"

@@ -8,7 +8,7 @@ import { SnapshotsPage } from "./snapshots/SnapshotsPage";
 import { SnapshotPage } from "./snapshots/SnapshotPage";
 import { JobsPage } from "./jobs/JobsPage";
 import { TokensPage } from "./tokens/TokensPage";
-import { AgentPanel } from "./agent/AgentPanel";
+import { AgentSettingsPage } from "./agent/AgentSettingsPage";
 
 // The Lua editor (CodeMirror) loads only when its page opens.
 const CustomConnectorsPage = lazy(() => import("./custom/CustomConnectorsPage").then((m) => ({ default: m.CustomConnectorsPage })));
@@ -33,7 +33,7 @@ export function App() {
         <Route path="/custom-connectors/:id" element={customPage} />
         <Route path="/jobs" element={<JobsPage />} />
         <Route path="/tokens" element={<TokensPage />} />
-        <Route path="/agent" element={<AgentPanel />} />
+        <Route path="/agent" element={<AgentSettingsPage />} />
         <Route path="*" element={<p>Not found.</p>} />
       </Route>
     </Routes>

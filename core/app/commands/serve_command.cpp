@@ -153,8 +153,13 @@ int serve_command(Config config) {
   // Plugins never load into this process: connector calls go to supervised runner processes.
   connectors::RunnerPool runners(runner_options(config));
   if (serves_api(config.role) || runs_workers(config.role)) runners.start();
-  // Custom (Lua) connectors are connector types too ("custom:<id>@<n>"); they run in the same runners.
-  custom_connectors::LuaScripts lua_scripts(runners, lua_settings(config));
+  // Custom (Lua) connectors are connector types too ("custom:<id>@<n>"). Their scripts run in runner
+  // processes of their own (started on first use), so scripts stuck until their limit never hold the
+  // runners third-party plugins need, and the other way round.
+  auto lua_pool_options = runner_options(config);
+  lua_pool_options.size = config.lua_runners;
+  connectors::RunnerPool lua_runners(lua_pool_options);
+  custom_connectors::LuaScripts lua_scripts(lua_runners, lua_settings(config));
   custom_connectors::CustomConnectorStore custom_store(pool);
   custom_connectors::ScriptedConnectors all_connectors(runners, custom_store, lua_scripts);
   custom_connectors::CustomConnectorService custom_service(custom_store, all_connectors, lua_scripts);

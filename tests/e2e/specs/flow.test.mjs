@@ -150,7 +150,8 @@ test("sign-up to publish on a PostgreSQL source", async () => {
   assert.equal(me.status, 200);
   await shot(page, "09-api-tokens");
 
-  await page.getByRole("link", { name: "Agent" }).click();
-  await page.getByText("The server's agent API is not there yet").waitFor();
-  await shot(page, "09b-agent-placeholder");
+  await page.getByRole("link", { name: "Agent", exact: true }).click();
+  await page.getByRole("form", { name: "Agent settings" }).waitFor();
+  await page.getByRole("region", { name: "Style guides" }).waitFor();
+  await shot(page, "09b-agent-settings");
 });

@@ -49,10 +49,16 @@ export class SseParser {
   }
 }
 
+export interface StreamOptions {
+  /** The stream is finished after an event this returns true for: no reconnect once it has ended. */
+  isFinal?: (e: SseEvent) => boolean;
+}
+
 export function openEventStream(
   path: string,
   onEvent: (e: SseEvent) => void,
   onState?: (connected: boolean) => void,
+  options: StreamOptions = {},
 ): SseHandle {
   let closed = false;
   let lastId: string | null = null;
@@ -71,7 +77,10 @@ export function openEventStream(
         delay = 500;
         const parser = new SseParser((e) => {
           if (e.id) lastId = e.id;
+          const final = options.isFinal?.(e) ?? false;
+          if (final) closed = true;
           onEvent(e);
+          if (final) controller?.abort();
         });
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
