@@ -112,7 +112,9 @@ void add_agent_run_routes(http::Router& router, AgentServices& s) {
         const auto p = s.authenticator.require(request);
         const std::string id = request.param("runId");
         const json run = s.runs.get(p.user_id, id);
-        const long long resume = events::last_event_id(request);
+        // From the run's start unless the client resumes (Last-Event-ID): a late client sees every step.
+        const long long asked = events::last_event_id(request);
+        const long long resume = asked > 0 ? asked : run.value("events_after", 0LL);
         return Response::event_stream(
             [&s, user = p.user_id, id, resume](std::shared_ptr<http::StreamSink> sink) {
               auto sub = std::make_shared<events::Subscription>();
@@ -121,7 +123,7 @@ void add_agent_run_routes(http::Router& router, AgentServices& s) {
               sub->sink = sink;
               sub->closing_kinds = {"agent.run.succeeded", "agent.run.failed", "agent.run.cancelled"};
               // Replayed from the start (or Last-Event-ID): a late client still sees every step.
-              s.bus.subscribe(sub, resume);
+              s.bus.subscribe(sub, resume, true);
             });
       });
   router.add(

@@ -21,7 +21,7 @@ using nlohmann::json;
 constexpr const char* kRunColumns =
     "id::text, kind, state, model, session_id::text, snapshot_id::text, capabilities::text, steps, answer, "
     "result::text, error::text, usage::text, scratch_iso(created_at), scratch_iso(finished_at), "
-    "request::text";
+    "request::text, events_after";
 
 json parse_or_null(const pqxx::field& f) {
   return f.is_null() ? json(nullptr) : json::parse(f.c_str());
@@ -38,7 +38,7 @@ json run_json(const pqxx::row& r) {
           {"answer", text_or_null(r[8])},          {"result", parse_or_null(r[9])},
           {"error", parse_or_null(r[10])},         {"usage", parse_or_null(r[11])},
           {"created_at", r[12].as<std::string>()}, {"finished_at", text_or_null(r[13])},
-          {"request", parse_or_null(r[14])}};
+          {"request", parse_or_null(r[14])},       {"events_after", r[15].as<long long>()}};
 }
 
 // The capabilities a chat run gets unless the request names them: everything but loading URLs and
@@ -78,6 +78,18 @@ AgentRuns::~AgentRuns() {
 }
 
 void AgentRuns::reap_finished() {
+  // Runs of an instance that died: no progress for longer than any model call can take.
+  db::with_transaction(pool_, [&](pqxx::work& tx) {
+    for (const auto& r :
+         tx.exec("UPDATE agent_runs SET state = 'failed', finished_at = now(), error = '{\"code\": "
+                 "\"interrupted\", "
+                 "\"message\": \"the server running this agent run stopped\"}' WHERE state = 'running' AND "
+                 "heartbeat_at < now() - interval '15 minutes' RETURNING id::text, user_id::text"))
+      events::publish(
+          tx, r[1].as<std::string>(), "agent", r[0].as<std::string>(), "agent.run.failed",
+          {{"run_id", r[0].as<std::string>()}, {"state", "failed"}, {"error", {{"code", "interrupted"}}}});
+    return 0;
+  });
   std::vector<std::thread> done;
   {
     std::lock_guard lock(mutex_);
@@ -268,8 +280,9 @@ json AgentRuns::start_chat(const std::string& user_id, const std::string& snapsh
     }
     const std::string rid =
         tx.exec_params1(
-              "INSERT INTO agent_runs (user_id, session_id, snapshot_id, kind, model, capabilities, request) "
-              "VALUES ($1::uuid, $2::uuid, $3::uuid, 'chat', $4, $5::jsonb, $6::jsonb) RETURNING id::text",
+              "INSERT INTO agent_runs (user_id, session_id, snapshot_id, kind, model, capabilities, request, "
+              "events_after) VALUES ($1::uuid, $2::uuid, $3::uuid, 'chat', $4, $5::jsonb, $6::jsonb, "
+              "(SELECT COALESCE(max(seq), 0) FROM events)) RETURNING id::text",
               user_id, sid, snapshot_id, run->model, json(caps).dump(),
               json{{"message", message},
                    {"style_guide_ids", body.value("style_guide_ids", json::array())},
@@ -320,8 +333,9 @@ json AgentRuns::start_builder(const std::string& user_id, const json& body) {
   run->id = db::with_transaction(pool_, [&](pqxx::work& tx) {
     return tx
         .exec_params1(
-            "INSERT INTO agent_runs (user_id, kind, model, capabilities, request) VALUES ($1::uuid, "
-            "'builder', $2, '[\"build_connectors\"]', $3::jsonb) RETURNING id::text",
+            "INSERT INTO agent_runs (user_id, kind, model, capabilities, request, events_after) VALUES "
+            "($1::uuid, 'builder', $2, '[\"build_connectors\"]', $3::jsonb, (SELECT COALESCE(max(seq), 0) "
+            "FROM events)) RETURNING id::text",
             user_id, run->model, stored.dump())[0]
         .as<std::string>();
   });

@@ -12,6 +12,7 @@ void run_event(db::ConnectionPool& pool, const AgentRuns::Run& run, const std::s
   data["run_id"] = run.id;
   db::with_transaction(pool, [&](pqxx::work& tx) {
     events::publish(tx, run.user_id, "agent", run.id, kind, data);
+    tx.exec_params("UPDATE agent_runs SET heartbeat_at = now() WHERE id = $1::uuid", run.id);
     return 0;
   });
 }

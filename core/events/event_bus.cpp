@@ -64,8 +64,8 @@ bool EventBus::send(Subscription& s, const Event& e) {
   return true;
 }
 
-bool EventBus::subscribe(const std::shared_ptr<Subscription>& s, long long last_event_id) {
-  if (last_event_id <= 0) {
+bool EventBus::subscribe(const std::shared_ptr<Subscription>& s, long long last_event_id, bool replay) {
+  if (last_event_id <= 0 && !replay) {
     std::lock_guard lock(mutex_);
     s->last_sent = cursor_;  // a fresh client hears what happens from now on
     by_user_.emplace(s->user_id, s);
@@ -74,7 +74,7 @@ bool EventBus::subscribe(const std::shared_ptr<Subscription>& s, long long last_
   {
     std::lock_guard sub_lock(s->mutex);
     s->replaying = true;
-    s->last_sent = last_event_id;
+    s->last_sent = std::max(0LL, last_event_id);
   }
   {
     std::lock_guard lock(mutex_);

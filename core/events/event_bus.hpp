@@ -50,7 +50,10 @@ class EventBus {
 
   // Registers the subscription, replays stored events after `last_event_id` (Last-Event-ID), then keeps
   // it live. Returns false when the stream already ended during replay.
-  bool subscribe(const std::shared_ptr<Subscription>& subscription, long long last_event_id);
+  // With `replay`, events after `last_event_id` are replayed even when it is 0 (a stream that always starts
+  // at a known point, such as one agent run's).
+  bool subscribe(const std::shared_ptr<Subscription>& subscription, long long last_event_id,
+                 bool replay = false);
   std::size_t subscribers() const;
 
  private:

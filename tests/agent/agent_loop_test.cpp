@@ -151,6 +151,14 @@ TEST_F(AgentLoop, MalformedArgumentsAndToolErrorsGoBackToTheModel) {
   const json done = wait_run(run["id"]);
   ASSERT_EQ(done["state"], "succeeded") << done.dump(2);
   EXPECT_EQ(done["answer"], "I could not do that.");
+  // A client that connects after the run ended still gets every event from the start, and the stream ends.
+  const auto late = events_of(run["id"]);
+  ASSERT_FALSE(late.empty());
+  EXPECT_EQ(late.front().event, "agent.run.started");
+  EXPECT_EQ(late.back().event, "agent.run.succeeded");
+  EXPECT_EQ(std::count_if(late.begin(), late.end(),
+                          [](const SseEvent& e) { return e.event == "agent.run.tool_call"; }),
+            3);
   EXPECT_FALSE(user.get_ok(s_.records + "/" + record_id(1))["suggested_delete"].get<bool>());
   for (const auto& c : chats())
     EXPECT_NE(c["outcome"], "expectation_failed") << c.dump(2);

@@ -53,7 +53,7 @@ before(async () => {
           // (The delays keep each step on screen a moment; the first one also lets the console subscribe to the
           // run's events before anything happens: the server does not replay a run's earlier events to a
           // client that connects without Last-Event-ID, see the report in tests/e2e/README.md.)
-          { delay_ms: 1500, content: "Let me read the table first.", tool_calls: [{ name: "fetch_records", arguments: { table_id: tbl.id, limit: 50 } }] },
+          { content: "Let me read the table first.", tool_calls: [{ name: "fetch_records", arguments: { table_id: tbl.id, limit: 50 } }] },
           {
             delay_ms: 800,
             expect_tool_result_contains: ["Row 1", rec1.id],
