@@ -55,8 +55,7 @@ struct Sandbox::Impl {
   bool running = false;
   // Patterns already checked by the pattern guard (a small ring, by content) and calls since the last clock
   // read.
-  static constexpr std::size_t kCachedPatternBytes = 64;
-  std::array<std::string, 8> checked_patterns;
+  std::array<const char*, 8> checked_patterns{};  // their strings are anchored in ref_patterns
   std::size_t next_checked_pattern = 0;
   std::uint32_t pattern_calls = 0;
   std::string function;       // the contract function running
@@ -71,6 +70,7 @@ struct Sandbox::Impl {
   int ref_null = LUA_NOREF;         // json.null
   int ref_array_marks = LUA_NOREF;  // weak-keyed set of tables that encode as JSON arrays
   int ref_loaded = LUA_NOREF;       // require's cache
+  int ref_patterns = LUA_NOREF;     // the pattern guard's checked strings, kept alive
   int ref_limit_message = LUA_NOREF;
 
   void begin_run(const std::string& fn);

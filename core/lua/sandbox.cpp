@@ -283,35 +283,35 @@ bool pattern_acceptable(lua_State* L, const char* p, std::size_t len) {
 
 int l_pattern_guard(lua_State* L) {
   Sandbox::Impl* s = impl_of(L);
-  const bool plain = lua_toboolean(L, lua_upvalueindex(2)) && lua_toboolean(L, 4);
-  if (!plain && lua_type(L, 2) == LUA_TSTRING) {
-    std::size_t len = 0;
-    const char* p = lua_tolstring(L, 2, &len);
-    // Parsers call find/match in tight loops with a handful of patterns: remember the ones already checked
-    // (by content, so a collected string's reused address proves nothing).
+  std::size_t len = 0;
+  const char* p = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &len) : nullptr;
+  if (p != nullptr && !(lua_toboolean(L, 4) && lua_toboolean(L, lua_upvalueindex(2)))) {
+    // Parsers call find/match in tight loops with a handful of patterns: the last ones checked are kept
+    // alive in the registry, so the same address is the same (immutable) string and needs no new check.
+    auto& seen = s->checked_patterns;
     bool known = false;
-    if (len <= Sandbox::Impl::kCachedPatternBytes) {
-      for (const auto& c : s->checked_patterns) {
-        if (c.size() == len && std::memcmp(c.data(), p, len) == 0) {
-          known = true;
-          break;
-        }
+    for (const char* q : seen) {
+      if (q == p) {
+        known = true;
+        break;
       }
     }
     if (!known) {
-      pattern_acceptable(L, p, len);
-      if (len <= Sandbox::Impl::kCachedPatternBytes) {
-        s->checked_patterns[s->next_checked_pattern].assign(p, len);
-        s->next_checked_pattern = (s->next_checked_pattern + 1) % s->checked_patterns.size();
-      }
+      pattern_acceptable(L, p, len);  // raises for a pattern too long or too complex
+      const std::size_t slot = s->next_checked_pattern;
+      s->next_checked_pattern = (slot + 1) % seen.size();
+      lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref_patterns);
+      lua_pushvalue(L, 2);
+      lua_rawseti(L, -2, static_cast<lua_Integer>(slot) + 1);  // anchors it; the one it replaces may go
+      lua_pop(L, 1);
+      seen[slot] = p;
     }
   }
   // Each call is charged; the clock is read every 32 calls (the count hook reads it too, and the watchdog
   // ends a single match that never returns).
   if ((++s->pattern_calls & 31) == 0) s->charge(L, 32);
   // The original string function, called in this frame: it sees the same arguments and uses no upvalues.
-  const lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
-  return original(L);
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
 // require: our modules by name, plus modules the host added (text, loaded once, in the sandbox).
@@ -430,6 +430,8 @@ int setup_state(lua_State* L) {
   }
   lua_pushvalue(L, loaded);
   s->ref_loaded = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_createtable(L, static_cast<int>(s->checked_patterns.size()), 0);
+  s->ref_patterns = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pushliteral(L, "sandbox limit exceeded");
   s->ref_limit_message = luaL_ref(L, LUA_REGISTRYINDEX);
   return 0;
