@@ -3,6 +3,9 @@
 // during a scan moves to a new ctid and can be seen twice or missed.
 #include "read_page.hpp"
 
+#include <optional>
+#include <string>
+
 #include <algorithm>
 #include <scratch/plugin.hpp>
 
@@ -22,6 +25,25 @@ int page_size_of(const nlohmann::json& request) {
 }
 
 }  // namespace
+
+// The table's row count for the download's progress, on the first page only: exact (count(*)) up to 256 MB,
+// the planner's estimate past that (a full count there would cost a scan of its own); nullopt when unknown.
+std::optional<long long> row_total(Connection& conn, const Table& table) {
+  const std::string qualified = conn.quote_ident(table.schema) + "." + conn.quote_ident(table.name);
+  try {
+    PgResult stats = conn.exec(
+        "SELECT c.reltuples::bigint, pg_relation_size(c.oid) FROM pg_class c WHERE c.oid = to_regclass($1)",
+        {qualified});
+    if (stats.rows() != 1) return std::nullopt;
+    const long long estimate = std::stoll(std::string(stats.value(0, 0)));
+    const long long bytes = std::stoll(std::string(stats.value(0, 1)));
+    if (bytes > (256LL << 20) && estimate >= 0) return estimate;
+    PgResult counted = conn.exec("SELECT count(*) FROM " + qualified);
+    return std::stoll(std::string(counted.value(0, 0)));
+  } catch (const std::exception&) {
+    return std::nullopt;  // progress without a total is fine; the read itself decides success
+  }
+}
 
 nlohmann::json read_page(Connection& conn, const Table& table, const nlohmann::json& request) {
   const int page_size = page_size_of(request);
@@ -85,7 +107,11 @@ nlohmann::json read_page(Connection& conn, const Table& table, const nlohmann::j
   }
   nlohmann::json next_cursor = nullptr;
   if (result.rows() > page_size) next_cursor = encode_cursor(last_key);
-  return {{"records", std::move(records)}, {"next_cursor", std::move(next_cursor)}};
+  nlohmann::json page = {{"records", std::move(records)}, {"next_cursor", std::move(next_cursor)}};
+  if (!has_cursor) {
+    if (auto total = row_total(conn, table)) page["total"] = *total;
+  }
+  return page;
 }
 
 }  // namespace scratch::postgres
