@@ -147,6 +147,7 @@ std::string summary_of(const json& result) {
     std::string out;
     for (const auto& [k, v] : result.items()) {
       if (!v.is_number() && !v.is_boolean()) continue;
+      if (v.is_number() && v == 0) continue;  // "updated: 1", not "deleted: 0, updated: 1"
       out += (out.empty() ? "" : ", ") + k + ": " + v.dump();
     }
     if (!out.empty()) return out;
