@@ -57,8 +57,12 @@ ChatReply ChatClient::complete(const ChatEndpoint& endpoint, const json& request
                             : "";
   if (body.contains("usage") && body["usage"].is_object()) {
     const auto& u = body["usage"];
-    reply.prompt_tokens = u.value("prompt_tokens", 0LL);
-    reply.completion_tokens = u.value("completion_tokens", 0LL);
+    // Some providers send nulls here; a missing count is zero, never a failed run.
+    const auto count = [&u](const char* key) {
+      return u.contains(key) && u[key].is_number() ? u[key].get<long long>() : 0LL;
+    };
+    reply.prompt_tokens = count("prompt_tokens");
+    reply.completion_tokens = count("completion_tokens");
   }
   return reply;
 }

@@ -199,9 +199,23 @@ void AgentRuns::execute_chat(Run& run) {
         {"role", "assistant"},
         {"content",
          reply.message.value("content", json()).is_string() ? reply.message["content"] : json(nullptr)}};
-    const bool has_calls = reply.message.contains("tool_calls") && reply.message["tool_calls"].is_array() &&
-                           !reply.message["tool_calls"].empty();
-    if (has_calls) assistant["tool_calls"] = reply.message["tool_calls"];
+    // The calls as the model sent them, made well-formed enough to run and to send back: an object each,
+    // with an id (made up when missing) and a function {name, arguments}.
+    json calls = json::array();
+    if (reply.message.contains("tool_calls") && reply.message["tool_calls"].is_array()) {
+      for (const auto& c : reply.message["tool_calls"]) {
+        if (!c.is_object() || !c.contains("function") || !c["function"].is_object()) continue;
+        json call = c;
+        if (!call.contains("id") || !call["id"].is_string() || call["id"].get<std::string>().empty())
+          call["id"] = "call_" + std::to_string(step) + "_" + std::to_string(calls.size());
+        call["type"] = "function";
+        if (!call["function"].contains("name") || !call["function"]["name"].is_string())
+          call["function"]["name"] = "";
+        calls.push_back(std::move(call));
+      }
+    }
+    const bool has_calls = !calls.empty();
+    if (has_calls) assistant["tool_calls"] = calls;
     messages.push_back(assistant);
     append_message(pool_, run, next_n, assistant);
     if (!has_calls) {

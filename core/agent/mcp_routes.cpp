@@ -102,7 +102,8 @@ class McpHandler {
     if (!params.is_object() || !params.contains("name") || !params["name"].is_string())
       return rpc_error(id, -32602, "Invalid params: tools/call needs a string 'name'");
     const std::string name = params["name"];
-    const json args = params.value("arguments", json::object());
+    json args = params.value("arguments", json::object());
+    if (args.is_null()) args = json::object();  // some clients send null for "no arguments"
     if (!args.is_object()) return rpc_error(id, -32602, "Invalid params: 'arguments' must be an object");
     const Tool* tool = s_.tools.find(name);
     if (!tool || (tool->needs_snapshot && caller_.snapshot_id.empty()))
