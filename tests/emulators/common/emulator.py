@@ -314,6 +314,26 @@ class Service:
         return response
 
 
+def write_response(handler, response):
+    """Writes a Response (JSON body, raw bytes or nothing) on a BaseHTTPRequestHandler."""
+    if response.raw is not None:
+        data = response.raw
+    elif response.body is None:
+        data = b""
+    else:
+        data = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
+    handler.send_response(response.status)
+    headers = {k.lower(): (k, v) for k, v in response.headers.items()}
+    if data and "content-type" not in headers:
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+    for k, v in headers.values():
+        handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(data)
+
+
 def make_handler(service):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -330,22 +350,7 @@ def make_handler(service):
                 response = service.control(request)
             else:
                 response = service.handle(request)
-            if response.raw is not None:
-                data = response.raw
-            elif response.body is None:
-                data = b""
-            else:
-                data = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
-            self.send_response(response.status)
-            headers = {k.lower(): (k, v) for k, v in response.headers.items()}
-            if data and "content-type" not in headers:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-            for k, v in headers.values():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+            write_response(self, response)
 
         do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _serve
 

@@ -25,7 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 
 from emulator import (KNOB_DEFAULTS, HttpError, Request, Response, Server, Service, make_handler,  # noqa: E402
-                      parse_knob, route)
+                      parse_knob, route, write_response)
 
 DEFAULT_API_KEY = "test-key"
 DEFAULT_MODEL = "emulator/scripted"
@@ -669,22 +669,7 @@ def make_openai_handler(service):
                     record["client_closed"] = True
 
         def _send(self, response):
-            if response.raw is not None:
-                data = response.raw
-            elif response.body is None:
-                data = b""
-            else:
-                data = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
-            self.send_response(response.status)
-            headers = {k.lower(): (k, v) for k, v in response.headers.items()}
-            if data and "content-type" not in headers:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-            for k, v in headers.values():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+            write_response(self, response)
 
         def _stream(self, response, record):
             self.send_response(200)
