@@ -170,7 +170,10 @@ PageText html_to_text(const std::string& html) {
       i = i == std::string::npos ? html.size() : i + 1;
       continue;
     }
-    if (std::find(blocks.begin(), blocks.end(), name) != blocks.end()) text += '\n';
+    // An opening block starts a line; closing a paragraph-like block ends a paragraph (list items and table
+    // rows stay one per line).
+    if (std::find(blocks.begin(), blocks.end(), name) != blocks.end())
+      text += closing ? (name == "li" || name == "tr" || name == "br" ? "" : "\n\n") : "\n";
     i = close + 1;
   }
   page.text = collapse(decode_entities(text));
